@@ -1,0 +1,16 @@
+// ESM TypeScript through ts-jest: @kubernetes/client-node 1.x is ESM-only, so the project is ESM end to end.
+const esm = {
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.test.json', isolatedModules: true }] },
+  testEnvironment: 'node',
+};
+
+export default {
+  projects: [
+    { ...esm, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { ...esm, displayName: 'server', testMatch: ['<rootDir>/test/server/**/*.test.ts'] },
+    { ...esm, displayName: 'redis', testMatch: ['<rootDir>/test/redis/**/*.test.ts'] },
+    { ...esm, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], globalSetup: '<rootDir>/test/e2e/globalSetup.ts', globalTeardown: '<rootDir>/test/e2e/globalTeardown.ts', maxWorkers: 1 },
+  ],
+};

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Build a real Kubernetes control plane (kube-apiserver, kube-controller-manager,
+# etcd) from the Go module proxy and cache the binaries.
+#
+# Why from source: the machine has no Docker and no general internet access,
+# only package registries; proxy.golang.org serves the Kubernetes sources.
+#
+# Output: $CACHE/<k8s-version>/bin/{kube-apiserver,kube-controller-manager,etcd}
+# A warm cache makes this a no-op (a few stat calls).
+set -euo pipefail
+
+# Pinned versions. 1.33 is the oldest line that builds with the local Go and is
+# within kubectl v1.32's supported skew (+/-1 minor). etcd 3.5.21 is the etcd
+# release Kubernetes 1.33 is tested against (its go.mod pins go.etcd.io/etcd 3.5.21).
+K8S_VERSION="${RRW_K8S_VERSION:-v1.33.13}"
+ETCD_VERSION="${RRW_ETCD_VERSION:-v3.5.21}"
+
+CACHE="${RRW_CLUSTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/redis-replication-webhook/control-plane}"
+ROOT="$CACHE/$K8S_VERSION"
+BIN="$ROOT/bin"
+BINARIES=(kube-apiserver kube-controller-manager etcd)
+
+log() { echo "[build] $*" >&2; }
+
+have_all() {
+  local b
+  for b in "${BINARIES[@]}"; do [[ -x "$BIN/$b" ]] || return 1; done
+}
+
+# Fast path: nothing to do (keeps up.sh cheap once the cache is warm).
+if have_all; then exit 0; fi
+
+command -v go >/dev/null || { log "go is required"; exit 1; }
+mkdir -p "$BIN"
+
+# Serialise concurrent builds (e.g. two test runs starting at once); the second
+# one waits and then finds the binaries already present.
+exec 9>"$ROOT/.build.lock"
+flock 9
+if have_all; then exit 0; fi
+
+# Never let Go fetch a different toolchain behind our back: the pinned releases
+# must build with the Go that is installed.
+export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false
+LDFLAGS_BASE="-s -w"
+start=$SECONDS
+
+# --- kube-apiserver + kube-controller-manager ------------------------------
+if [[ ! -x "$BIN/kube-apiserver" || ! -x "$BIN/kube-controller-manager" ]]; then
+  MOD="$ROOT/src/kubernetes"
+  mkdir -p "$MOD"
+  log "fetching k8s.io/kubernetes@$K8S_VERSION go.mod"
+  upstream_gomod=$(cd "$MOD" && go mod download -json "k8s.io/kubernetes@$K8S_VERSION" \
+    | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')
+  [[ -f "$upstream_gomod" ]] || { log "could not download k8s.io/kubernetes@$K8S_VERSION"; exit 1; }
+
+  # k8s.io/kubernetes replaces its staging modules (k8s.io/api, client-go, ...)
+  # with ./staging/src/..., which is not part of the proxied module zip and is
+  # ignored for dependencies anyway. Each staging module is published as
+  # v0.<minor>.<patch>, so point the same replace set at those releases.
+  staging_version="v0.${K8S_VERSION#v1.}"
+  go_line=$(grep -m1 '^go ' "$upstream_gomod")
+  godebug_line=$(grep -m1 '^godebug ' "$upstream_gomod" || true)
+  {
+    echo "module rrw.local/kube-build"
+    echo
+    echo "$go_line"
+    [[ -n "$godebug_line" ]] && echo "$godebug_line"   # same runtime defaults as upstream builds
+    echo
+    echo "require k8s.io/kubernetes $K8S_VERSION"
+    echo
+    echo "replace ("
+    sed -n 's#^[[:space:]]*\(k8s\.io/[^ ]*\) => \./staging/src/.*#\t\1 => \1 '"$staging_version"'#p' "$upstream_gomod"
+    echo ")"
+  } >"$MOD/go.mod"
+  # Blank imports make `go mod tidy` keep exactly what the two commands need.
+  cat >"$MOD/tools.go" <<'GO'
+//go:build tools
+
+package tools
+
+import (
+	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
+)
+GO
+  # Unused replaces (e.g. sample-cli-plugin, not always published) are harmless:
+  # Go only resolves replacements for modules actually in the build graph.
+  log "resolving dependencies (go mod tidy)"
+  (cd "$MOD" && go mod tidy -e >/dev/null 2>"$MOD/tidy.log") || { cat "$MOD/tidy.log" >&2; exit 1; }
+
+  minor="${K8S_VERSION#v1.}"; minor="${minor%%.*}"
+  vpkg=k8s.io/component-base/version
+  # Without these, /version reports v0.0.0-master and kubectl prints skew warnings.
+  ldflags="$LDFLAGS_BASE -X $vpkg.gitVersion=$K8S_VERSION -X $vpkg.gitMajor=1 -X $vpkg.gitMinor=$minor \
+-X $vpkg.gitTreeState=clean -X $vpkg.buildDate=1970-01-01T00:00:00Z"
+
+  log "building kube-apiserver and kube-controller-manager $K8S_VERSION (slow on a cold cache)"
+  tmp=$(mktemp -d "$ROOT/.out.XXXXXX")
+  # One `go build` for both commands so shared packages compile only once.
+  (cd "$MOD" && go build -trimpath -ldflags "$ldflags" -o "$tmp/" \
+     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager)
+  # Rename into place only after success: an interrupted build never leaves a
+  # half-written binary that the fast path above would trust.
+  mv "$tmp/kube-apiserver" "$tmp/kube-controller-manager" "$BIN/"
+  rmdir "$tmp"
+fi
+
+# --- etcd -------------------------------------------------------------------
+if [[ ! -x "$BIN/etcd" ]]; then
+  MOD="$ROOT/src/etcd"
+  mkdir -p "$MOD"
+  # Separate module: etcd's own dependency graph must not be bent by Kubernetes'.
+  cat >"$MOD/go.mod" <<GOMOD
+module rrw.local/etcd-build
+
+go 1.23
+
+require go.etcd.io/etcd/server/v3 $ETCD_VERSION
+GOMOD
+  cat >"$MOD/main.go" <<'GO'
+// Same entry point as etcd's own main package.
+package main
+
+import (
+	"os"
+
+	"go.etcd.io/etcd/server/v3/etcdmain"
+)
+
+func main() { etcdmain.Main(os.Args) }
+GO
+  log "resolving etcd $ETCD_VERSION dependencies"
+  (cd "$MOD" && go mod tidy >/dev/null 2>"$MOD/tidy.log") || { cat "$MOD/tidy.log" >&2; exit 1; }
+  log "building etcd $ETCD_VERSION"
+  (cd "$MOD" && go build -trimpath -ldflags "$LDFLAGS_BASE" -o "$BIN/.etcd.tmp" .)
+  mv "$BIN/.etcd.tmp" "$BIN/etcd"
+fi
+
+log "done in $((SECONDS - start))s -> $BIN"
