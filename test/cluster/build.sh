@@ -6,7 +6,8 @@
 # only package registries; proxy.golang.org serves the Kubernetes sources.
 #
 # Output: $CACHE/<k8s-version>/bin/{kube-apiserver,kube-controller-manager,etcd}
-# A warm cache makes this a no-op (a few stat calls).
+# The bin directory is printed on stdout (progress goes to stderr), so callers
+# can do BIN=$(test/cluster/build.sh). A warm cache makes this a no-op.
 set -euo pipefail
 
 # Pinned versions. 1.33 is the oldest line that builds with the local Go and is
@@ -28,7 +29,7 @@ have_all() {
 }
 
 # Fast path: nothing to do (keeps up.sh cheap once the cache is warm).
-if have_all; then exit 0; fi
+if have_all; then echo "$BIN"; exit 0; fi
 
 command -v go >/dev/null || { log "go is required"; exit 1; }
 mkdir -p "$BIN"
@@ -37,7 +38,7 @@ mkdir -p "$BIN"
 # one waits and then finds the binaries already present.
 exec 9>"$ROOT/.build.lock"
 flock 9
-if have_all; then exit 0; fi
+if have_all; then echo "$BIN"; exit 0; fi
 
 # Never let Go fetch a different toolchain behind our back: the pinned releases
 # must build with the Go that is installed.
@@ -87,7 +88,7 @@ GO
   # Unused replaces (e.g. sample-cli-plugin, not always published) are harmless:
   # Go only resolves replacements for modules actually in the build graph.
   log "resolving dependencies (go mod tidy)"
-  (cd "$MOD" && go mod tidy -e >/dev/null 2>"$MOD/tidy.log") || { cat "$MOD/tidy.log" >&2; exit 1; }
+  (cd "$MOD" && go mod tidy >/dev/null 2>"$MOD/tidy.log") || { cat "$MOD/tidy.log" >&2; exit 1; }
 
   minor="${K8S_VERSION#v1.}"; minor="${minor%%.*}"
   vpkg=k8s.io/component-base/version
@@ -138,3 +139,4 @@ GO
 fi
 
 log "done in $((SECONDS - start))s -> $BIN"
+echo "$BIN"

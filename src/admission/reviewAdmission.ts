@@ -1,0 +1,101 @@
+import type { V1StatefulSet } from '@kubernetes/client-node';
+import type { AdmissionRequest, AdmissionResponse, AdmissionReview } from './admissionReview.js';
+import type { EffectivePolicy } from '../policy/replicationPolicy.js';
+import { selectPolicy } from '../policy/selectPolicy.js';
+import { mutateStatefulSet } from './mutateStatefulSet.js';
+import { validateStatefulSet } from './validateStatefulSet.js';
+import { enabledLabel } from '../rules/replicationNames.js';
+import { replicas } from '../rules/validateReplicas.js';
+
+export type Endpoint = 'mutate' | 'validate';
+
+export interface ReviewContext {
+  policies: readonly EffectivePolicy[];
+  /** For a `statefulsets/scale` request: the StatefulSet being scaled, read by the caller (a Scale carries no labels). */
+  parent?: V1StatefulSet;
+}
+
+/** Whether the request is `kubectl scale` (or an HPA) on a StatefulSet: the only way to change replicas without labels in sight. */
+export function isStatefulSetScale(request: AdmissionRequest): boolean {
+  return request.resource.group === 'apps' && request.resource.resource === 'statefulsets' && request.subResource === 'scale';
+}
+
+function isStatefulSet(request: AdmissionRequest): boolean {
+  return (
+    request.resource.group === 'apps' &&
+    request.resource.resource === 'statefulsets' &&
+    (request.subResource ?? '') === '' &&
+    (request.operation === 'CREATE' || request.operation === 'UPDATE')
+  );
+}
+
+export function isReplicationEnabled(sts: V1StatefulSet | undefined | null): boolean {
+  return sts?.metadata?.labels?.[enabledLabel.key] === enabledLabel.value;
+}
+
+/**
+ * The whole admission decision, with no I/O: an AdmissionReview and the policies in, the answering
+ * AdmissionReview out. The HTTPS server, the CLI and any function runtime call this same function.
+ */
+export function reviewAdmission(endpoint: Endpoint, review: AdmissionReview, context: ReviewContext): AdmissionReview {
+  const request = review.request;
+  if (!request) throw new TypeError('reviewAdmission needs a decoded AdmissionReview with a request');
+  return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: request.uid, ...decide(endpoint, request, context) } };
+}
+
+type Decision = Omit<AdmissionResponse, 'uid'>;
+
+function decide(endpoint: Endpoint, request: AdmissionRequest, context: ReviewContext): Decision {
+  const namespace = request.namespace ?? 'default';
+  if (isStatefulSetScale(request)) return endpoint === 'validate' ? decideScale(request, namespace, context) : { allowed: true };
+  const sts = request.object as V1StatefulSet | undefined;
+  if (!isStatefulSet(request) || !isReplicationEnabled(sts) || !sts) return { allowed: true };
+  const selection = selectPolicy(context.policies, namespace, sts.metadata?.annotations);
+  if (!selection.ok) return endpoint === 'mutate' ? { allowed: true, warnings: [selection.error] } : deny(sts, namespace, [selection.error]);
+  const ruleContext = { policy: selection.policy, namespace, operation: request.operation };
+  if (endpoint === 'mutate') {
+    const patch = mutateStatefulSet(sts, request.oldObject as V1StatefulSet | undefined, ruleContext);
+    return patch.length === 0 ? { allowed: true } : { allowed: true, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(patch)).toString('base64') };
+  }
+  return verdict(sts, namespace, validateStatefulSet(sts, ruleContext));
+}
+
+function decideScale(request: AdmissionRequest, namespace: string, context: ReviewContext): Decision {
+  const parent = context.parent;
+  // A parent that is gone, or not ours, has nothing to check.
+  if (!parent || !isReplicationEnabled(parent) || request.operation !== 'UPDATE') return { allowed: true };
+  const scale = request.object as { spec?: { replicas?: number } } | undefined;
+  const selection = selectPolicy(context.policies, namespace, parent.metadata?.annotations);
+  if (!selection.ok) return deny(parent, namespace, [selection.error]);
+  const scaled: V1StatefulSet = { ...parent, spec: { ...parent.spec!, replicas: scale?.spec?.replicas ?? 0 } };
+  const ruleContext = { policy: selection.policy, namespace, operation: request.operation };
+  const found = replicas.validate(scaled, ruleContext).map((v) => ({ ...v, rule: replicas.name, enforcement: selection.policy.rules.replicas }));
+  return verdict(parent, namespace, found);
+}
+
+export interface RuleViolation {
+  field: string;
+  found: string;
+  allowed: string;
+  rule: string;
+  enforcement: 'deny' | 'warn';
+}
+
+export function describeViolation(v: RuleViolation): string {
+  return `${v.field}: found ${v.found}; allowed ${v.allowed} [rule ${v.rule}${v.enforcement === 'warn' ? ', warn' : ''}]`;
+}
+
+function verdict(sts: V1StatefulSet, namespace: string, violations: RuleViolation[]): Decision {
+  const denials = violations.filter((v) => v.enforcement === 'deny').map(describeViolation);
+  const warnings = violations.filter((v) => v.enforcement === 'warn').map(describeViolation);
+  const decision = denials.length > 0 ? deny(sts, namespace, denials) : { allowed: true };
+  return warnings.length > 0 ? { ...decision, warnings } : decision;
+}
+
+function deny(sts: V1StatefulSet, namespace: string, reasons: string[]): Decision {
+  const name = sts.metadata?.name ?? sts.metadata?.generateName ?? '(unnamed)';
+  return {
+    allowed: false,
+    status: { code: 403, reason: 'Forbidden', message: `StatefulSet ${namespace}/${name} is not a valid Redis replication group:\n- ${reasons.join('\n- ')}` },
+  };
+}

@@ -1,0 +1,33 @@
+import type { EffectivePolicy } from './replicationPolicy.js';
+
+/**
+ * The built-in policy: what a cluster gets with no policy files at all. A policy file fills only the
+ * fields it names; the rest come from here.
+ */
+export const defaultPolicy: EffectivePolicy = {
+  name: 'default',
+  namespaces: [],
+  priority: 0,
+  // 1 pod is not replication; more than 9 is almost always a typo.
+  replicas: { min: 2, max: 9 },
+  images: { allowed: ['redis', 'valkey/valkey', 'bitnami/redis'] },
+  persistence: { required: true, dataPath: '/data' },
+  antiAffinity: 'preferred',
+  config: {
+    'replica-read-only': 'yes',
+    // Without a password Redis refuses clients from other pods in protected mode.
+    'protected-mode': 'no',
+    'repl-diskless-sync': 'yes',
+  },
+  port: 6379,
+  clusterDomain: 'cluster.local',
+  leaderWaitSeconds: 120,
+  rules: {
+    replicas: 'deny',
+    serviceName: 'deny',
+    podManagementPolicy: 'deny',
+    image: 'deny',
+    replicaof: 'deny',
+    persistence: 'deny',
+  },
+};

@@ -1,0 +1,72 @@
+// The JSON Schema of a ReplicationPolicy. It is kept to the structural subset that a CRD's
+// openAPIV3Schema accepts (no $ref, no patternProperties, types on every node), so the same object can
+// become the CRD schema.
+
+const enforcement = { type: 'string', enum: ['deny', 'warn'] } as const;
+const configKey = '^[a-z][a-z0-9-]*$';
+
+export const replicationPolicySchema = {
+  type: 'object',
+  required: ['apiVersion', 'kind', 'metadata', 'spec'],
+  properties: {
+    apiVersion: { type: 'string', enum: ['redis-replication.io/v1alpha1'] },
+    kind: { type: 'string', enum: ['ReplicationPolicy'] },
+    metadata: {
+      type: 'object',
+      required: ['name'],
+      properties: { name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 } },
+    },
+    spec: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        namespaces: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 63 } },
+        priority: { type: 'integer', minimum: -1000, maximum: 1000 },
+        replicas: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { min: { type: 'integer', minimum: 1 }, max: { type: 'integer', minimum: 1, maximum: 1000 } },
+        },
+        images: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { allowed: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } } },
+        },
+        persistence: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { required: { type: 'boolean' }, dataPath: { type: 'string', pattern: '^/' } },
+        },
+        antiAffinity: { type: 'string', enum: ['preferred', 'required', 'none'] },
+        config: {
+          type: 'object',
+          // Keys are redis.conf directives; the property-name rule is checked in code (CRDs cannot express it).
+          additionalProperties: { type: 'string' },
+        },
+        auth: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['secretName'],
+          properties: { secretName: { type: 'string', minLength: 1 }, secretKey: { type: 'string', minLength: 1 } },
+        },
+        port: { type: 'integer', minimum: 1, maximum: 65535 },
+        clusterDomain: { type: 'string', minLength: 1 },
+        leaderWaitSeconds: { type: 'integer', minimum: 0, maximum: 3600 },
+        rules: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            replicas: enforcement,
+            serviceName: enforcement,
+            podManagementPolicy: enforcement,
+            image: enforcement,
+            replicaof: enforcement,
+            persistence: enforcement,
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+export const configKeyPattern = new RegExp(configKey);

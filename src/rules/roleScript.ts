@@ -1,0 +1,47 @@
+// The init container's script. POSIX sh, because it runs in whatever shell the redis image has
+// (dash, busybox ash), and the tests run it unchanged on the host. It reads only environment
+// variables that the webhook sets on the init container, so nothing else can steer the role.
+export const roleScript = `set -eu
+name="\${POD_NAME:?POD_NAME is not set}"
+ordinal="\${name##*-}"
+case "$ordinal" in
+  ''|*[!0-9]*) echo "redis-replication: cannot read an ordinal from pod name '$name'" >&2; exit 1 ;;
+esac
+conf="$REDIS_CONFIG_FILE"
+tmp="$conf.tmp"
+mkdir -p "$(dirname "$conf")" "$REDIS_DATA_DIR"
+# redis.conf strings are double-quoted with backslash escapes.
+quote() { printf '"%s"' "$(printf '%s' "$1" | sed 's/[\\\\"]/\\\\&/g')"; }
+{
+  echo "port $REDIS_PORT"
+  echo "bind $REDIS_BIND"
+  echo "dir $(quote "$REDIS_DATA_DIR")"
+  printf '%s\\n' "$REDIS_REPLICATION_CONFIG"
+  if [ -n "\${REDIS_PASSWORD:-}" ]; then
+    echo "requirepass $(quote "$REDIS_PASSWORD")"
+    echo "masterauth $(quote "$REDIS_PASSWORD")"
+  fi
+} > "$tmp"
+resolves() {
+  if command -v getent >/dev/null 2>&1; then getent hosts "$1"; else nslookup "$1"; fi >/dev/null 2>&1
+}
+if [ "$ordinal" = 0 ]; then
+  role=leader
+else
+  role=follower
+  # Pod 0 may still be starting: its DNS name exists only once it does. Wait, but not forever,
+  # so a broken leader shows up as a failing init container rather than a hung pod.
+  waited=0
+  until resolves "$REDIS_LEADER_HOST"; do
+    if [ "$waited" -ge "$REDIS_LEADER_WAIT_SECONDS" ]; then
+      echo "redis-replication: leader $REDIS_LEADER_HOST did not resolve within \${REDIS_LEADER_WAIT_SECONDS}s" >&2
+      exit 1
+    fi
+    sleep 2
+    waited=$((waited + 2))
+  done
+  echo "replicaof $REDIS_LEADER_HOST $REDIS_PORT" >> "$tmp"
+fi
+mv "$tmp" "$conf"
+echo "redis-replication: $name is the $role ($conf)"
+`;

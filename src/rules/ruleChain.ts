@@ -1,0 +1,19 @@
+import type { Mutator, Validator } from './rule.js';
+import { orderedReady } from './mutateOrderedReady.js';
+import { configVolume } from './mutateConfigVolume.js';
+import { redisContainerDefaults } from './mutateRedisContainer.js';
+import { initContainer } from './mutateInitContainer.js';
+import { podSecurity } from './mutatePodSecurity.js';
+import { antiAffinity } from './mutateAntiAffinity.js';
+import { mutatedBy } from './mutateMutatedBy.js';
+import { replicas } from './validateReplicas.js';
+import { serviceName } from './validateServiceName.js';
+import { podManagementPolicy } from './validatePodManagementPolicy.js';
+import { image } from './validateImage.js';
+import { replicaof } from './validateReplicaof.js';
+import { persistence } from './validatePersistence.js';
+
+// Every rule, in the one place they are listed. The Redis container is wired before the init container
+// is built, because the rendered config depends on the data mount.
+export const mutators: readonly Mutator[] = [orderedReady, configVolume, redisContainerDefaults, initContainer, podSecurity, antiAffinity, mutatedBy];
+export const validators: readonly Validator[] = [replicas, serviceName, podManagementPolicy, image, replicaof, persistence];
