@@ -1,0 +1,60 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { effectivePolicy } from './effectivePolicy.js';
+import type { EffectivePolicy } from './replicationPolicy.js';
+import { validatePolicyDocument } from './validatePolicyDocument.js';
+
+export type PolicyLoad = { ok: true; policies: EffectivePolicy[] } | { ok: false; errors: string[] };
+
+const policyFile = /\.(ya?ml|json)$/;
+
+/**
+ * Reads every ReplicationPolicy in a folder (YAML, multi-document, or JSON). All or nothing: one bad
+ * document fails the load, so a half-read folder is never put in force. Errors name file, document and path.
+ */
+export async function loadPolicyDirectory(dir: string): Promise<PolicyLoad> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => policyFile.test(n)).sort();
+  } catch (error) {
+    return { ok: false, errors: [`${dir}: ${error instanceof Error ? error.message : String(error)}`] };
+  }
+  const errors: string[] = [];
+  const policies: EffectivePolicy[] = [];
+  for (const name of names) {
+    const file = join(dir, name);
+    const text = await readFile(file, 'utf8').catch((error: Error) => {
+      errors.push(`${file}: ${error.message}`);
+      return '';
+    });
+    const result = parsePolicies(text, file);
+    errors.push(...result.errors);
+    policies.push(...result.policies);
+  }
+  const seen = new Set<string>();
+  for (const policy of policies) {
+    if (seen.has(policy.name)) errors.push(`${dir}: two policies are named "${policy.name}"; names must be unique`);
+    seen.add(policy.name);
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, policies };
+}
+
+/** Parses the policy documents of one file's text; `source` names the file in errors. */
+export function parsePolicies(text: string, source: string): { policies: EffectivePolicy[]; errors: string[] } {
+  const errors: string[] = [];
+  const policies: EffectivePolicy[] = [];
+  parseAllDocuments(text).forEach((doc, index) => {
+    const where = `${source} (document ${index + 1})`;
+    if (doc.errors.length > 0) {
+      errors.push(`${where}: not valid YAML: ${doc.errors[0]?.message ?? ''}`);
+      return;
+    }
+    const value: unknown = doc.toJS();
+    if (value === null || value === undefined) return; // an empty document, e.g. after a trailing ---
+    const check = validatePolicyDocument(value);
+    if (check.ok) policies.push(effectivePolicy(check.policy));
+    else errors.push(...check.errors.map((e) => `${where}: ${e}`));
+  });
+  return { policies, errors };
+}

@@ -1,0 +1,25 @@
+import type { AdmissionHandler } from './admissionHandler.js';
+import { log } from './log.js';
+
+/** One log line per admission: uid, what was asked and the verdict; never the object, which may carry secrets. */
+export function withLogging(endpoint: string, next: AdmissionHandler): AdmissionHandler {
+  return async (review) => {
+    const started = process.hrtime.bigint();
+    const request = review.request!;
+    const answer = await next(review);
+    const response = answer.response!;
+    log('info', 'admission', {
+      endpoint,
+      uid: request.uid,
+      operation: request.operation,
+      resource: request.resource.resource + (request.subResource ? '/' + request.subResource : ''),
+      namespace: request.namespace,
+      name: request.name,
+      allowed: response.allowed,
+      patched: response.patch !== undefined,
+      warnings: response.warnings?.length ?? 0,
+      micros: Number((process.hrtime.bigint() - started) / 1000n),
+    });
+    return answer;
+  };
+}

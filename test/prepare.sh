@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Everything the test suite needs, prepared or reported: nothing is skipped silently.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_redis() {
+  command -v redis-server >/dev/null && command -v redis-cli >/dev/null
+}
+if ! need_redis; then
+  echo "prepare: redis-server is missing; installing Debian's redis-server package" >&2
+  if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
+  $apt_get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq redis-server >&2 || true
+  # The package starts a shared system instance; tests start their own on 127.0.0.x.
+  (service redis-server stop || true) >/dev/null 2>&1
+  need_redis || { echo "prepare: FAILED: redis-server and redis-cli are required (apt-get install -y redis-server)" >&2; exit 1; }
+fi
+
+command -v kubectl >/dev/null || { echo "prepare: FAILED: kubectl is required on PATH" >&2; exit 1; }
+
+# The tests start the CLI from dist/, as users do.
+npx tsc -p .
+
+# The control plane binaries for the end-to-end tests (cached outside the clone; fast when warm).
+if [ -f test/cluster/build.sh ]; then bash test/cluster/build.sh; fi
