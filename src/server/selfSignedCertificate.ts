@@ -12,10 +12,12 @@ export function selfSignedCertificate(hosts: { dns: string[]; ips: string[] }, d
   const key = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
-  cert.serialNumber = '01' + randomBytes(15).toString('hex');
+  const serial = randomBytes(15).toString('hex');
+  cert.serialNumber = '01' + serial;
   cert.validity.notBefore = new Date(Date.now() - 60_000);
   cert.validity.notAfter = new Date(Date.now() + days * 86_400_000);
-  const subject = [{ name: 'commonName', value: 'redis-replication-webhook dev' }];
+  // A unique name: TLS clients find an issuer by name, so two dev CAs with one name would shadow each other.
+  const subject = [{ name: 'commonName', value: `redis-replication-webhook dev ${serial.slice(0, 8)}` }];
   cert.setSubject(subject);
   cert.setIssuer(subject);
   cert.setExtensions([
