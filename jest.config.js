@@ -11,6 +11,6 @@ export default {
     { ...esm, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...esm, displayName: 'server', testMatch: ['<rootDir>/test/server/**/*.test.ts'] },
     { ...esm, displayName: 'redis', testMatch: ['<rootDir>/test/redis/**/*.test.ts'] },
-    { ...esm, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], maxWorkers: 1 },
+    { ...esm, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], globalSetup: '<rootDir>/test/e2e/globalSetup.mjs', globalTeardown: '<rootDir>/test/e2e/globalTeardown.mjs' },
   ],
 };
