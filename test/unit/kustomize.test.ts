@@ -1,0 +1,341 @@
+// The kustomize tree, built with the same kubectl users run (`kubectl kustomize`), and checked for what
+// would otherwise only show up in a cluster: webhook safety settings, wiring between objects, the
+// restricted security context, RBAC, and the Argo CD sync waves.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { parseAllDocuments } from 'yaml';
+import { reviewAdmission } from '../../src/admission/reviewAdmission.js';
+import { loadPolicyDirectory } from '../../src/policy/loadPolicyDirectory.js';
+import { policySet } from '../../src/policy/policySet.js';
+import { configVolumeName, enabledLabel, initContainerName } from '../../src/rules/replicationNames.js';
+import { admissionReview } from '../fixtures/statefulSet.js';
+
+const run = promisify(execFile);
+const root = new URL('../../', import.meta.url).pathname;
+const kustomizeRoot = join(root, 'kustomize');
+const systemNamespace = 'redis-replication-system';
+
+// Loose on purpose: these are whatever kustomize emits, read field by field.
+type Doc = any;
+
+async function kustomize(dir: string): Promise<Doc[]> {
+  const { stdout } = await run('kubectl', ['kustomize', dir], { maxBuffer: 16 * 1024 * 1024 });
+  return parseAllDocuments(stdout).map((d) => d.toJS() as Doc);
+}
+
+const builds = new Map<string, Promise<Doc[]>>();
+/** A directory's build, relative to the repository root; each directory is built once. */
+function build(dir: string): Promise<Doc[]> {
+  if (!builds.has(dir)) builds.set(dir, kustomize(join(root, dir)));
+  return builds.get(dir)!;
+}
+
+function kustomizationKind(dir: string): string | undefined {
+  const file = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].map((n) => join(dir, n)).find((f) => existsSync(f));
+  return file ? (parseAllDocuments(readFileSync(file, 'utf8'))[0]?.toJS() as Doc)?.kind ?? 'Kustomization' : undefined;
+}
+
+function directoriesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .flatMap((e) => [join(dir, e.name), ...directoriesUnder(join(dir, e.name))]);
+}
+
+const kustomizations = directoriesUnder(kustomizeRoot).filter((d) => kustomizationKind(d) === 'Kustomization');
+const components = directoriesUnder(join(kustomizeRoot, 'components')).filter((d) => kustomizationKind(d) === 'Component');
+
+function one(docs: Doc[], kind: string, name?: string): Doc {
+  const found = docs.filter((d) => d.kind === kind && (name === undefined || d.metadata.name === name));
+  if (found.length !== 1) throw new Error(`expected one ${kind}${name ? ` ${name}` : ''}, found ${found.length}`);
+  return found[0];
+}
+
+function webhooks(docs: Doc[]): Doc[] {
+  return docs.filter((d) => d.kind === 'MutatingWebhookConfiguration' || d.kind === 'ValidatingWebhookConfiguration').flatMap((d) => d.webhooks);
+}
+
+function policyFiles(): string[] {
+  return readdirSync(join(root, 'policies')).filter((n) => /\.(ya?ml|json)$/.test(n));
+}
+
+describe('every kustomization builds', () => {
+  test.each(kustomizations.map((d) => relative(root, d)))('%s', async (dir) => {
+    expect((await build(dir)).length).toBeGreaterThan(0);
+  });
+
+  // Each Component is built the way it is used, on top of the base: one that patches the webhook's
+  // objects needs them there.
+  test.each(components.map((d) => relative(root, d)))('%s, on the base', async (dir) => {
+    const wrapper = mkdtempSync(join(tmpdir(), 'rrw-component-'));
+    try {
+      writeFileSync(
+        join(wrapper, 'kustomization.yaml'),
+        `resources: [${relative(wrapper, join(kustomizeRoot, 'base'))}]\ncomponents: [${relative(wrapper, join(root, dir))}]\n`,
+      );
+      const docs = await kustomize(wrapper);
+      expect(docs.length).toBeGreaterThan((await build('kustomize/base')).length);
+    } finally {
+      rmSync(wrapper, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('base', () => {
+  test('contains exactly the expected kinds', async () => {
+    const policyCount = (await build('policies')).filter((d) => d.kind === 'ReplicationPolicy').length;
+    const kinds = (await build('kustomize/base')).map((d) => d.kind).sort();
+    expect(kinds).toEqual(
+      [
+        'Namespace',
+        'CustomResourceDefinition',
+        'ServiceAccount',
+        'ClusterRole',
+        'ClusterRoleBinding',
+        'ConfigMap',
+        'Deployment',
+        'PodDisruptionBudget',
+        'Service',
+        'Issuer',
+        'Issuer',
+        'Certificate',
+        'Certificate',
+        'MutatingWebhookConfiguration',
+        'ValidatingWebhookConfiguration',
+        ...Array<string>(policyCount).fill('ReplicationPolicy'),
+      ].sort(),
+    );
+  });
+
+  test('RBAC: the Deployment account may get StatefulSets and read ReplicationPolicies, nothing else', async () => {
+    const docs = await build('kustomize/base');
+    expect(one(docs, 'ClusterRole').rules).toEqual([
+      { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get'] },
+      { apiGroups: ['redis-replication.io'], resources: ['replicationpolicies'], verbs: ['get', 'list', 'watch'] },
+    ]);
+    const binding = one(docs, 'ClusterRoleBinding');
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: one(docs, 'ClusterRole').metadata.name });
+    const account = one(docs, 'ServiceAccount');
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: account.metadata.name, namespace: account.metadata.namespace }]);
+    expect(one(docs, 'Deployment').spec.template.spec.serviceAccountName).toBe(account.metadata.name);
+    expect(docs.filter((d) => d.kind === 'Role' || d.kind === 'RoleBinding')).toEqual([]);
+  });
+
+  test('the namespace enforces the restricted Pod Security Standard and the Deployment meets it', async () => {
+    const docs = await build('kustomize/base');
+    expect(one(docs, 'Namespace').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    const pod = one(docs, 'Deployment').spec.template.spec;
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
+    for (const flag of ['hostNetwork', 'hostPID', 'hostIPC']) expect(pod[flag]).toBeFalsy();
+    // Secrets and ConfigMaps only: no hostPath.
+    expect(pod.volumes.every((v: Doc) => v.secret !== undefined || v.configMap !== undefined)).toBe(true);
+    for (const container of [...pod.containers, ...(pod.initContainers ?? [])]) {
+      expect(container.securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+      });
+      expect(container.securityContext.privileged).toBeFalsy();
+      expect(container.securityContext.capabilities.add).toBeUndefined();
+    }
+  });
+
+  test('the Deployment serves TLS from the serving Certificate and the policies from the generated ConfigMap', async () => {
+    const docs = await build('kustomize/base');
+    const deployment = one(docs, 'Deployment');
+    const pod = deployment.spec.template.spec;
+    expect(pod.containers).toHaveLength(1);
+    const container = pod.containers[0];
+    expect(container.args).toEqual(['serve', '--port', '8443', '--tls-cert-file', '/tls/tls.crt', '--tls-private-key-file', '/tls/tls.key', '--policies', '/policies']);
+    const mountOf = (path: string) => container.volumeMounts.find((m: Doc) => path.startsWith(`${m.mountPath}/`) || path === m.mountPath);
+    const volumeOf = (path: string) => pod.volumes.find((v: Doc) => v.name === mountOf(path)?.name);
+
+    const serving = one(docs, 'Certificate', 'redis-replication-webhook');
+    expect(volumeOf('/tls/tls.crt').secret.secretName).toBe(serving.spec.secretName);
+    expect(volumeOf('/tls/tls.key').secret.secretName).toBe(serving.spec.secretName);
+    const configMap = one(docs, 'ConfigMap');
+    expect(volumeOf('/policies').configMap.name).toBe(configMap.metadata.name);
+    expect(configMap.metadata.namespace).toBe(deployment.metadata.namespace);
+
+    expect(deployment.spec.replicas).toBe(2);
+    expect(container.image).toBe('ghcr.io/redis-replication-webhook/redis-replication-webhook:0.1.0');
+    expect(container.resources.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+    expect(container.resources.limits.memory).toEqual(expect.any(String));
+    expect(container.readinessProbe.httpGet).toMatchObject({ path: '/readyz', scheme: 'HTTPS' });
+    expect(container.livenessProbe.httpGet).toMatchObject({ path: '/healthz', scheme: 'HTTPS' });
+    const port = container.ports.find((p: Doc) => p.containerPort === 8443);
+    expect([container.readinessProbe.httpGet.port, container.livenessProbe.httpGet.port]).toEqual([port.name, port.name]);
+    expect(pod.topologySpreadConstraints).toEqual([expect.objectContaining({ topologyKey: 'kubernetes.io/hostname' })]);
+  });
+
+  test('the Service, the PodDisruptionBudget and the spread select the webhook pods', async () => {
+    const docs = await build('kustomize/base');
+    const deployment = one(docs, 'Deployment');
+    const labels = deployment.spec.template.metadata.labels;
+    const service = one(docs, 'Service');
+    expect(labels).toMatchObject(service.spec.selector);
+    expect(labels).toMatchObject(deployment.spec.selector.matchLabels);
+    expect(labels).toMatchObject(one(docs, 'PodDisruptionBudget').spec.selector.matchLabels);
+    expect(labels).toMatchObject(deployment.spec.template.spec.topologySpreadConstraints[0].labelSelector.matchLabels);
+    expect(one(docs, 'PodDisruptionBudget').spec.minAvailable).toBe(1);
+    const port = service.spec.ports.find((p: Doc) => p.port === 443);
+    const containerPort = deployment.spec.template.spec.containers[0].ports.find((p: Doc) => p.name === port.targetPort);
+    expect(containerPort.containerPort).toBe(8443);
+  });
+
+  test('cert-manager: a self-signed CA issues the serving certificate for the Service DNS names', async () => {
+    const docs = await build('kustomize/base');
+    const service = one(docs, 'Service');
+    const ca = one(docs, 'Certificate', 'redis-replication-ca');
+    const selfSigned = docs.find((d) => d.kind === 'Issuer' && d.spec.selfSigned !== undefined);
+    const caIssuer = docs.find((d) => d.kind === 'Issuer' && d.spec.ca !== undefined);
+    expect(ca.spec.isCA).toBe(true);
+    expect(ca.spec.issuerRef).toMatchObject({ kind: 'Issuer', name: selfSigned.metadata.name });
+    expect(caIssuer.spec.ca.secretName).toBe(ca.spec.secretName);
+    const serving = one(docs, 'Certificate', 'redis-replication-webhook');
+    expect(serving.spec.issuerRef).toMatchObject({ kind: 'Issuer', name: caIssuer.metadata.name });
+    const host = `${service.metadata.name}.${service.metadata.namespace}.svc`;
+    expect(serving.spec.dnsNames).toEqual([host, `${host}.cluster.local`]);
+    for (const d of docs.filter((d) => d.kind === 'Issuer' || d.kind === 'Certificate')) expect(d.metadata.namespace).toBe(systemNamespace);
+  });
+
+  test('ships every policy file, as ReplicationPolicy objects and in the ConfigMap', async () => {
+    const docs = await build('kustomize/base');
+    const files = policyFiles();
+    expect(Object.keys(one(docs, 'ConfigMap').data).sort()).toEqual(files.sort());
+    const load = await loadPolicyDirectory(join(root, 'policies'));
+    if (!load.ok) throw new Error(load.errors.join('\n'));
+    const objects = docs.filter((d) => d.kind === 'ReplicationPolicy');
+    expect(objects.map((d) => d.metadata.name).sort()).toEqual(load.policies.map((p) => p.name).sort());
+    // Cluster-scoped: a namespace on them would be a kustomize `namespace:` leaking onto them.
+    for (const policy of objects) expect(policy.metadata.namespace).toBeUndefined();
+    const crd = one(docs, 'CustomResourceDefinition');
+    expect(objects.every((p) => p.apiVersion === `${crd.spec.group}/${crd.spec.versions[0].name}`)).toBe(true);
+  });
+});
+
+describe.each(['kustomize/overlays/default', 'kustomize/overlays/production'])('webhook configurations in %s', (dir) => {
+  test('sideEffects None, v1 reviews only, timeout at most 10s, system namespaces excluded', async () => {
+    const all = webhooks(await build(dir));
+    expect(all.map((w) => w.name).sort()).toEqual(['mutate.redis-replication.io', 'validate-scale.redis-replication.io', 'validate.redis-replication.io']);
+    for (const webhook of all) {
+      expect(webhook.sideEffects).toBe('None');
+      expect(webhook.admissionReviewVersions).toEqual(['v1']);
+      expect(webhook.timeoutSeconds).toBeLessThanOrEqual(10);
+      const excluded = webhook.namespaceSelector.matchExpressions.find((e: Doc) => e.key === 'kubernetes.io/metadata.name' && e.operator === 'NotIn');
+      expect(excluded.values).toEqual(expect.arrayContaining(['kube-system', systemNamespace]));
+    }
+  });
+
+  test('the scale subresource is validated', async () => {
+    const scale = webhooks(await build(dir)).find((w) => w.name === 'validate-scale.redis-replication.io');
+    expect(scale.rules).toEqual([expect.objectContaining({ apiGroups: ['apps'], resources: ['statefulsets/scale'], operations: ['UPDATE'] })]);
+    expect(scale.clientConfig.service.path).toBe('/validate');
+  });
+
+  test('call the Service on 443 and trust the CA of the serving Certificate', async () => {
+    const docs = await build(dir);
+    const service = one(docs, 'Service');
+    const serving = one(docs, 'Certificate', 'redis-replication-webhook');
+    for (const webhook of webhooks(docs)) {
+      expect(webhook.clientConfig.service).toMatchObject({ name: service.metadata.name, namespace: service.metadata.namespace, port: 443 });
+    }
+    for (const configuration of docs.filter((d) => d.kind.endsWith('WebhookConfiguration'))) {
+      expect(configuration.metadata.annotations['cert-manager.io/inject-ca-from']).toBe(`${serving.metadata.namespace}/${serving.metadata.name}`);
+    }
+  });
+});
+
+describe('overlays', () => {
+  test('default keeps the scale webhook fail-open', async () => {
+    const scale = webhooks(await build('kustomize/overlays/default')).find((w) => w.name === 'validate-scale.redis-replication.io');
+    expect(scale.failurePolicy).toBe('Ignore');
+  });
+
+  test('production: every webhook fails closed, three replicas of a prioritized pod, more room', async () => {
+    const docs = await build('kustomize/overlays/production');
+    for (const webhook of webhooks(docs)) expect(webhook.failurePolicy).toBe('Fail');
+    const deployment = one(docs, 'Deployment');
+    expect(deployment.spec.replicas).toBe(3);
+    const pod = deployment.spec.template.spec;
+    expect(one(docs, 'PriorityClass', pod.priorityClassName).value).toBeGreaterThan(0);
+    expect(one(docs, 'PodDisruptionBudget').spec.minAvailable).toBeLessThan(deployment.spec.replicas);
+    const base = one(await build('kustomize/base'), 'Deployment').spec.template.spec.containers[0].resources;
+    const memory = (quantity: string) => Number.parseInt(quantity, 10);
+    expect(memory(pod.containers[0].resources.limits.memory)).toBeGreaterThan(memory(base.limits.memory));
+    expect(memory(pod.containers[0].resources.requests.memory)).toBeGreaterThan(memory(base.requests.memory));
+  });
+});
+
+describe('sample replication group', () => {
+  const dir = 'kustomize/argocd/sample';
+
+  test('a labeled StatefulSet `redis` with its headless Service and a leader Service', async () => {
+    const docs = await build(dir);
+    const sts = one(docs, 'StatefulSet', 'redis');
+    expect(sts.metadata.labels[enabledLabel.key]).toBe(enabledLabel.value);
+    expect(sts.spec.replicas).toBe(3);
+    expect(sts.spec.template.spec.containers[0].image).toBe('redis:7.2');
+    expect(sts.spec.volumeClaimTemplates.map((c: Doc) => c.metadata.name)).toEqual(['data']);
+    expect(one(docs, 'Service', sts.spec.serviceName).spec.clusterIP).toBe('None');
+    const leader = one(docs, 'Service', 'redis-leader').spec.selector;
+    expect(leader).toMatchObject({ ...sts.spec.selector.matchLabels, 'redis-replication/role': 'leader' });
+    expect(['kube-system', systemNamespace]).not.toContain(sts.metadata.namespace);
+  });
+
+  test('is admitted by the webhook under the policies in policies/, without warnings', async () => {
+    const sts = one(await build(dir), 'StatefulSet', 'redis');
+    const load = await loadPolicyDirectory(join(root, 'policies'));
+    if (!load.ok) throw new Error(load.errors.join('\n'));
+    const answer = reviewAdmission('validate', admissionReview(sts, { namespace: sts.metadata.namespace }), { policies: policySet(load.policies) });
+    expect(answer.response).toMatchObject({ allowed: true });
+    expect(answer.response?.warnings ?? []).toEqual([]);
+  });
+});
+
+describe('Argo CD', () => {
+  const wave = (d: Doc) => Number(d.metadata.annotations?.['argocd.argoproj.io/sync-wave']);
+  const wavesOf = (docs: Doc[], kind: string) => docs.filter((d) => d.kind === kind).map(wave);
+
+  test('every webhook resource has a sync wave: CRDs first, then certificates, the webhook, its registration', async () => {
+    const docs = await build('kustomize/argocd/webhook');
+    expect(docs.filter((d) => !Number.isInteger(wave(d))).map((d) => `${d.kind}/${d.metadata.name}`)).toEqual([]);
+    const latest = (kind: string) => Math.max(...wavesOf(docs, kind));
+    const earliest = (kind: string) => Math.min(...wavesOf(docs, kind));
+    expect(latest('CustomResourceDefinition')).toBeLessThan(earliest('ReplicationPolicy'));
+    expect(latest('Namespace')).toBeLessThan(earliest('Certificate'));
+    expect(latest('Certificate')).toBeLessThan(earliest('Deployment'));
+    expect(latest('Issuer')).toBeLessThan(earliest('Deployment'));
+    expect(latest('ConfigMap')).toBeLessThan(earliest('Deployment'));
+    expect(latest('Deployment')).toBeLessThan(earliest('MutatingWebhookConfiguration'));
+    expect(latest('Deployment')).toBeLessThan(earliest('ValidatingWebhookConfiguration'));
+  });
+
+  test('the app of apps: each Application points at a kustomization here, the webhook before the workloads', async () => {
+    const apps = await build('kustomize/argocd');
+    const rootApp = parseAllDocuments(readFileSync(join(kustomizeRoot, 'argocd/root-application.yaml'), 'utf8'))[0]!.toJS() as Doc;
+    for (const app of [...apps, rootApp]) {
+      expect(app.kind).toBe('Application');
+      expect(kustomizations.map((d) => relative(root, d))).toContain(app.spec.source.path);
+    }
+    const webhookApp = one(apps, 'Application', 'redis-replication-webhook');
+    const sampleApp = one(apps, 'Application', 'redis-sample');
+    expect(wave(webhookApp)).toBeLessThan(wave(sampleApp));
+  });
+
+  test('the workloads Application ignores exactly what the webhook adds, and respects that on sync', async () => {
+    const app = one(await build('kustomize/argocd'), 'Application', 'redis-sample');
+    expect(app.spec.syncPolicy.syncOptions).toEqual(expect.arrayContaining(['ServerSideApply=true', 'RespectIgnoreDifferences=true']));
+    const ignored = app.spec.ignoreDifferences.find((i: Doc) => i.group === 'apps' && i.kind === 'StatefulSet');
+    expect(ignored.jqPathExpressions).toEqual(
+      expect.arrayContaining([
+        `.spec.template.spec.initContainers[]? | select(.name == "${initContainerName}")`,
+        `.spec.template.spec.volumes[]? | select(.name == "${configVolumeName}")`,
+        `.spec.template.spec.containers[]?.volumeMounts[]? | select(.name == "${configVolumeName}")`,
+      ]),
+    );
+  });
+});
