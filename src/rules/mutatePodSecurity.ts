@@ -1,12 +1,20 @@
 import type { Mutator } from './rule.js';
 import { redisUid } from './replicationNames.js';
 
-/** Pod-level defaults of the restricted standard; fsGroup makes the data volume writable by the redis user. */
+/**
+ * Pod-level defaults of the restricted standard, field by field: the API server defaults an absent pod
+ * securityContext to `{}` before webhooks run, so "absent" never reaches us. fsGroup makes the data
+ * volume writable by the redis user.
+ */
 export const podSecurity: Mutator = {
   name: 'podSecurity',
   mutate(sts) {
     const pod = sts.spec?.template?.spec;
-    if (!pod || pod.securityContext !== undefined) return;
-    pod.securityContext = { runAsNonRoot: true, fsGroup: redisUid, seccompProfile: { type: 'RuntimeDefault' } };
+    if (!pod || pod.securityContext === null) return;
+    pod.securityContext ??= {};
+    const context = pod.securityContext;
+    context.runAsNonRoot ??= true;
+    context.fsGroup ??= redisUid;
+    context.seccompProfile ??= { type: 'RuntimeDefault' };
   },
 };

@@ -137,3 +137,15 @@ describe('validate', () => {
     }
   });
 });
+
+describe('pod security defaults', () => {
+  test('fill the empty securityContext the API server defaults, field by field', () => {
+    const sts = sampleStatefulSet();
+    sts.spec!.template.spec!.securityContext = { fsGroup: 1001 };
+    const { patched } = applyMutation(sts);
+    expect(patched.spec!.template.spec!.securityContext).toEqual({ fsGroup: 1001, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    const empty = sampleStatefulSet();
+    empty.spec!.template.spec!.securityContext = {};
+    expect(applyMutation(empty).patched.spec!.template.spec!.securityContext).toEqual({ runAsNonRoot: true, fsGroup: 999, seccompProfile: { type: 'RuntimeDefault' } });
+  });
+});
