@@ -10,11 +10,13 @@
 # can do BIN=$(test/cluster/build.sh). A warm cache makes this a no-op.
 set -euo pipefail
 
-# Pinned versions. 1.33 is the oldest line that builds with the local Go and is
-# within kubectl v1.32's supported skew (+/-1 minor). etcd 3.5.21 is the etcd
-# release Kubernetes 1.33 is tested against (its go.mod pins go.etcd.io/etcd 3.5.21).
-K8S_VERSION="${RRW_K8S_VERSION:-v1.33.13}"
-ETCD_VERSION="${RRW_ETCD_VERSION:-v3.5.21}"
+# Pinned versions (change both together; the cache is keyed by K8S_VERSION).
+# 1.33 is the oldest line we want: kubectl here is v1.32, and kubectl supports
+# one minor of skew. v1.33.13 is the newest 1.33 patch on the proxy and builds
+# with Go 1.26. etcd 3.5.21 is what Kubernetes 1.33 is tested against (its
+# go.mod pins the go.etcd.io/etcd client libraries at 3.5.21 too).
+K8S_VERSION=v1.33.13
+ETCD_VERSION=v3.5.21
 
 CACHE="${RRW_CLUSTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/redis-replication-webhook/control-plane}"
 ROOT="$CACHE/$K8S_VERSION"
@@ -41,7 +43,8 @@ flock 9
 if have_all; then echo "$BIN"; exit 0; fi
 
 # Never let Go fetch a different toolchain behind our back: the pinned releases
-# must build with the Go that is installed.
+# must build with the Go that is installed. GOFLAGS is reset so a caller's
+# setting (e.g. -mod=vendor) cannot change how these throwaway modules build.
 export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false
 LDFLAGS_BASE="-s -w"
 start=$SECONDS
@@ -92,7 +95,8 @@ GO
 
   minor="${K8S_VERSION#v1.}"; minor="${minor%%.*}"
   vpkg=k8s.io/component-base/version
-  # Without these, /version reports v0.0.0-master and kubectl prints skew warnings.
+  # Without these, /version reports v0.0.0-master and kubectl prints skew
+  # warnings. -trimpath and a fixed buildDate also make the build reproducible.
   ldflags="$LDFLAGS_BASE -X $vpkg.gitVersion=$K8S_VERSION -X $vpkg.gitMajor=1 -X $vpkg.gitMinor=$minor \
 -X $vpkg.gitTreeState=clean -X $vpkg.buildDate=1970-01-01T00:00:00Z"
 

@@ -15,7 +15,7 @@ log() { echo "[down] $*" >&2; }
 # something unrelated; zombies have an empty cmdline and count as gone.
 runs() {
   local argv0
-  argv0="$(tr '\0' '\n' <"/proc/$1/cmdline" 2>/dev/null | head -n1)" || return 1
+  argv0="$(tr '\0' '\n' 2>/dev/null <"/proc/$1/cmdline" | head -n1)" || return 1
   [[ "${argv0##*/}" == "$2" ]]
 }
 
@@ -41,6 +41,13 @@ for i in "${!pids[@]}"; do
     fi
     sleep 0.2
   done
+done
+
+# A killed daemon stays a zombie until whoever inherited it (init) reaps it,
+# and zombies still show up in `pgrep -f kube-apiserver`; wait a bounded moment.
+deadline=$((SECONDS + 5))
+for pid in "${pids[@]}"; do
+  while [[ -e "/proc/$pid" ]] && (( SECONDS < deadline )); do sleep 0.1; done
 done
 
 rm -rf "$PIDS" "$STATE/etcd"

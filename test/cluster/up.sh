@@ -35,7 +35,7 @@ flock 9
 alive() {
   local pid argv0
   pid="$(cat "$PIDS/$1" 2>/dev/null)" || return 1
-  argv0="$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | head -n1)" || return 1
+  argv0="$(tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" | head -n1)" || return 1
   [[ "${argv0##*/}" == "$1" ]]
 }
 
@@ -48,11 +48,12 @@ api() {
     --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" \
     "https://127.0.0.1:$port$1" || true
 }
+api_ok() { [[ "$(api "$1")" == 200 ]]; }
 
 # --- reuse a running cluster -------------------------------------------------
 running=0
 for c in "${COMPONENTS[@]}"; do alive "$c" && running=$((running + 1)); done
-if (( running == ${#COMPONENTS[@]} )) && [[ "$(api /readyz)" == 200 ]]; then
+if (( running == ${#COMPONENTS[@]} )) && api_ok /readyz; then
   log "cluster already running, reusing it"
   export_line
   exit 0
@@ -66,18 +67,26 @@ fi
 rm -rf "$PKI" "$STATE/etcd" "$PIDS"
 mkdir -p "$PKI" "$LOGS" "$PIDS"
 
-# free_port: a port nothing listens on, not already handed out by this run.
-# Random start so concurrent checkouts rarely pick the same one.
+# free_port: a port no socket uses, not already handed out by this run.
+# Picked below the kernel's ephemeral range (32768+ by default), where outgoing
+# connections would otherwise grab ports between our check and the bind. Random
+# start so concurrent checkouts rarely collide.
 taken=" "
-free_port() {
-  local p=$((20000 + RANDOM % 30000))
-  while [[ "$taken" == *" $p "* ]] || (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do
-    p=$((p + 1))
-  done
-  taken+="$p "
-  echo "$p"
+in_use() {
+  if command -v ss >/dev/null; then
+    [[ -n "$(ss -Htan "( sport = :$1 )")" ]]   # any state, not only LISTEN
+  else
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+  fi
 }
-ETCD_PORT="$(free_port)"; ETCD_PEER_PORT="$(free_port)"; API_PORT="$(free_port)"
+free_port() {
+  local p=$((10000 + RANDOM % 20000))
+  while [[ "$taken" == *" $p "* ]] || in_use "$p"; do p=$((10000 + (p - 10000 + 1) % 20000)); done
+  taken+="$p "
+  port=$p
+}
+# (Not $(free_port): a subshell would lose the `taken` bookkeeping.)
+free_port; ETCD_PORT=$port; free_port; ETCD_PEER_PORT=$port; free_port; API_PORT=$port
 
 # --- PKI (openssl only; no cfssl/kubeadm available) --------------------------
 log "generating certificates in $PKI"
@@ -136,7 +145,9 @@ umask 022
 # the terminal that ran up.sh) does not take the cluster down with it.
 start() {
   local name="$1"; shift
-  setsid "$BIN/$name" "$@" </dev/null >"$LOGS/$name.log" 2>&1 &
+  # 9>&-: don't leak the up.sh lock into the daemon, or the next up.sh would
+  # block on it for as long as the cluster runs.
+  setsid "$BIN/$name" "$@" </dev/null >"$LOGS/$name.log" 2>&1 9>&- &
   echo $! >"$PIDS/$name"
 }
 
@@ -151,6 +162,7 @@ fail() {
 
 # wait_for DESCRIPTION COMMAND...: poll until COMMAND succeeds, failing fast if
 # a component died (its log tail explains why) and giving up after TIMEOUT.
+# COMMAND is re-run each time, so it must not contain $(...) expanded up front.
 deadline=$((SECONDS + TIMEOUT))
 wait_for() {
   local what="$1"; shift
@@ -172,6 +184,9 @@ start etcd --name=rrw --data-dir="$STATE/etcd" \
 wait_for "etcd" curl -sf --noproxy '*' -o /dev/null "http://127.0.0.1:$ETCD_PORT/health"
 
 log "starting kube-apiserver on https://127.0.0.1:$API_PORT"
+# --endpoint-reconciler-type=none: the `kubernetes` Service's Endpoints may not
+# hold a loopback IP, so the reconciler would log an error every 10s; nothing
+# in-cluster needs to reach the apiserver through it (no Pods ever run).
 # Admission: the default plugin set (which includes ServiceAccount, so Pods
 # need the namespace's `default` SA) plus the two webhook plugins, explicitly.
 start kube-apiserver \
@@ -185,17 +200,22 @@ start kube-apiserver \
   --service-account-key-file="$PKI/sa.pub" \
   --service-account-signing-key-file="$PKI/sa.key" \
   --enable-admission-plugins=MutatingAdmissionWebhook,ValidatingAdmissionWebhook \
-  --allow-privileged=true
-wait_for "kube-apiserver /readyz" test "$(api /readyz)" = 200
+  --allow-privileged=true \
+  --endpoint-reconciler-type=none
+wait_for "kube-apiserver /readyz" api_ok /readyz
 
 log "starting kube-controller-manager"
-# Only the controllers tests need. The SA controllers create each namespace's
-# `default` ServiceAccount (required by the ServiceAccount admission plugin)
-# and its token; statefulset/replicaset/deployment/job create Pods;
+# Only the controllers tests need. serviceaccount creates each namespace's
+# `default` ServiceAccount (required by the ServiceAccount admission plugin),
+# serviceaccount-token fills explicitly created token Secrets, and
+# root-ca-cert-publisher the kube-root-ca.crt ConfigMap that Pods' projected
+# token volumes reference; statefulset/replicaset/deployment/job create Pods;
 # garbagecollector/namespace make deletes behave like a real cluster;
 # clusterrole-aggregation fills admin/edit/view, which RBAC tests may bind.
 # (Short names are the stable aliases of the *-controller names.)
 # --secure-port=0: no health endpoint needed, and one fewer port to allocate.
+# --kubeconfig: the admin (system:masters) identity; the controller manager's
+# own RBAC is not what these tests are about.
 start kube-controller-manager \
   --kubeconfig="$KUBECONFIG_PATH" \
   --leader-elect=false --secure-port=0 \
@@ -203,8 +223,7 @@ start kube-controller-manager \
   --service-account-private-key-file="$PKI/sa.key" \
   --root-ca-file="$PKI/ca.crt" \
   --controllers=statefulset,replicaset,deployment,job,garbagecollector,namespace,serviceaccount,serviceaccount-token,root-ca-cert-publisher,clusterrole-aggregation,endpoint,endpointslice,disruption
-wait_for "ServiceAccount default/default" \
-  test "$(api /api/v1/namespaces/default/serviceaccounts/default)" = 200
+wait_for "ServiceAccount default/default" api_ok /api/v1/namespaces/default/serviceaccounts/default
 
 log "cluster ready (logs in $LOGS)"
 export_line

@@ -20,7 +20,8 @@ if [[ -f "$DIR/pid" && -f "$DIR/port" ]] && kill -0 "$(cat "$DIR/pid")" 2>/dev/n
   log "webhook already running (pid $(cat "$DIR/pid"))"
 else
   (cd "$REPO" && npx tsc -p .)
-  port=$((20000 + RANDOM % 30000))
+  # Below the kernel's ephemeral range (32768+), so no outgoing connection holds it.
+  port=$((10000 + RANDOM % 20000))
   while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
   echo "$port" >"$DIR/port"
   # setsid: the webhook outlives this shell, like the control plane does; webhook-down.sh stops it.
