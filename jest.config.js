@@ -10,6 +10,7 @@ export default {
   projects: [
     { ...esm, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...esm, displayName: 'server', testMatch: ['<rootDir>/test/server/**/*.test.ts'] },
+    { ...esm, displayName: 'property', testMatch: ['<rootDir>/test/property/**/*.test.ts'] },
     { ...esm, displayName: 'redis', testMatch: ['<rootDir>/test/redis/**/*.test.ts'] },
     { ...esm, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], globalSetup: '<rootDir>/test/e2e/globalSetup.mjs', globalTeardown: '<rootDir>/test/e2e/globalTeardown.mjs' },
   ],

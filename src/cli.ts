@@ -1,10 +1,16 @@
 #!/usr/bin/env node
 // The one CLI. Each subcommand lives in its own module and exports a `Command`; this file only dispatches.
+import { checkCommand } from './check/checkCommand.js';
+import { policiesCommand } from './check/policiesCommand.js';
 import { serveCommand } from './server/serveCommand.js';
+import { verifyCommand } from './verify/verifyCommand.js';
 import type { Command } from './command.js';
 
 const commands: Record<string, Command> = {
   serve: serveCommand,
+  check: checkCommand,
+  policies: policiesCommand,
+  verify: verifyCommand,
 };
 
 function usage(): string {

@@ -7,6 +7,13 @@ import { validatePolicyDocument } from './validatePolicyDocument.js';
 
 export type PolicyLoad = { ok: true; policies: EffectivePolicy[] } | { ok: false; errors: string[] };
 
+/** One policy file: the policies it defines, or why it is refused (file, document and path). */
+export interface PolicyFile {
+  file: string;
+  policies: EffectivePolicy[];
+  errors: string[];
+}
+
 const policyFile = /\.(ya?ml|json)$/;
 
 /**
@@ -14,30 +21,38 @@ const policyFile = /\.(ya?ml|json)$/;
  * document fails the load, so a half-read folder is never put in force. Errors name file, document and path.
  */
 export async function loadPolicyDirectory(dir: string): Promise<PolicyLoad> {
-  let names: string[];
+  let files: PolicyFile[];
   try {
-    names = (await readdir(dir)).filter((n) => policyFile.test(n)).sort();
+    files = await readPolicyFiles(dir);
   } catch (error) {
     return { ok: false, errors: [`${dir}: ${error instanceof Error ? error.message : String(error)}`] };
   }
-  const errors: string[] = [];
-  const policies: EffectivePolicy[] = [];
+  const policies = files.flatMap((f) => f.policies);
+  const errors = [...files.flatMap((f) => f.errors), ...duplicatePolicyNames(dir, policies)];
+  return errors.length ? { ok: false, errors } : { ok: true, policies };
+}
+
+/** Each policy file of a folder, checked on its own; rejects only when the folder cannot be listed. */
+export async function readPolicyFiles(dir: string): Promise<PolicyFile[]> {
+  const names = (await readdir(dir)).filter((n) => policyFile.test(n)).sort();
+  const files: PolicyFile[] = [];
   for (const name of names) {
     const file = join(dir, name);
-    const text = await readFile(file, 'utf8').catch((error: Error) => {
-      errors.push(`${file}: ${error.message}`);
-      return '';
-    });
-    const result = parsePolicies(text, file);
-    errors.push(...result.errors);
-    policies.push(...result.policies);
+    const text = await readFile(file, 'utf8').catch((error: Error) => error);
+    files.push(typeof text === 'string' ? { file, ...parsePolicies(text, file) } : { file, policies: [], errors: [`${file}: ${text.message}`] });
   }
+  return files;
+}
+
+/** Policies are chosen by name, so a name defined twice in one folder is an error of the folder. */
+export function duplicatePolicyNames(dir: string, policies: readonly EffectivePolicy[]): string[] {
+  const errors: string[] = [];
   const seen = new Set<string>();
   for (const policy of policies) {
     if (seen.has(policy.name)) errors.push(`${dir}: two policies are named "${policy.name}"; names must be unique`);
     seen.add(policy.name);
   }
-  return errors.length ? { ok: false, errors } : { ok: true, policies };
+  return errors;
 }
 
 /** Parses the policy documents of one file's text; `source` names the file in errors. */

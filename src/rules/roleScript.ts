@@ -15,14 +15,22 @@ quote() { printf '"%s"' "$(printf '%s' "$1" | sed 's/[\\\\"]/\\\\&/g')"; }
 {
   echo "port $REDIS_PORT"
   echo "bind $REDIS_BIND"
-  echo "dir $(quote "$REDIS_DATA_DIR")"
+  # printf, not echo, for values that may hold a backslash: dash's echo (the redis image's sh) rewrites them.
+  printf 'dir %s\\n' "$(quote "$REDIS_DATA_DIR")"
   printf '%s\\n' "$REDIS_REPLICATION_CONFIG"
   if [ -n "\${REDIS_PASSWORD:-}" ]; then
-    echo "requirepass $(quote "$REDIS_PASSWORD")"
-    echo "masterauth $(quote "$REDIS_PASSWORD")"
+    printf 'requirepass %s\\n' "$(quote "$REDIS_PASSWORD")"
+    printf 'masterauth %s\\n' "$(quote "$REDIS_PASSWORD")"
   fi
 } > "$tmp"
 resolves() {
+  # An IP address needs no lookup; getent would try a reverse lookup, which may fail.
+  # IPv6 has a colon, IPv4 only digits and dots.
+  case "$1" in
+    *:*) return 0 ;;
+    *[!0-9.]*) ;;
+    *) return 0 ;;
+  esac
   if command -v getent >/dev/null 2>&1; then getent hosts "$1"; else nslookup "$1"; fi >/dev/null 2>&1
 }
 if [ "$ordinal" = 0 ]; then

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { get } from 'node:https';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
@@ -21,6 +22,18 @@ async function namespace(): Promise<string> {
 
 async function getStatefulSet(ns: string, name: string): Promise<V1StatefulSet> {
   return JSON.parse(await kubectlOk(['get', 'statefulset', name, '-n', ns, '-o', 'json'])) as V1StatefulSet;
+}
+
+/** The policy names the running webhook reports on /readyz. */
+function webhookPolicies(): Promise<string[]> {
+  const ca = readFileSync(fileURLToPath(new URL('../../.cluster/webhook/ca.crt', import.meta.url)));
+  return new Promise((resolve, reject) => {
+    get(`${process.env.RRW_WEBHOOK_URL}/readyz`, { ca }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve((JSON.parse(body) as { policies: string[] }).policies));
+    }).on('error', reject);
+  });
 }
 
 describe('mutation through the API server', () => {
@@ -121,10 +134,8 @@ describe('policies from the policy folder', () => {
       policyFile(),
       `apiVersion: redis-replication.io/v1alpha1\nkind: ReplicationPolicy\nmetadata:\n  name: e2e\nspec:\n  namespaces: [${ns}]\n  replicas: {min: 2, max: 3}\n  rules: {replicas: warn}\n`,
     );
-    const result = await eventually(async () => {
-      const r = await kubectl(['apply', '-f', '-'], replicationGroupYaml(ns, 'warned', (s) => (s.spec!.replicas = 5)));
-      return r.stderr.includes('Warning:') ? r : undefined;
-    }, 15_000, 'the new policy to apply');
+    await eventually(async () => ((await webhookPolicies()).includes('e2e') ? true : undefined), 15_000, 'the webhook to load the new policy');
+    const result = await kubectl(['apply', '-f', '-'], replicationGroupYaml(ns, 'warned', (s) => (s.spec!.replicas = 5)));
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/Warning: spec\.replicas: found 5; allowed 2 to 3 .*\[rule replicas, warn\]/);
     expect((await getStatefulSet(ns, 'warned')).metadata!.annotations!['redis-replication/mutated-by']).toContain('policy=e2e');
@@ -150,5 +161,5 @@ describe('when the webhook is down', () => {
     // kube-system is never sent to the webhook, so the cluster cannot lock itself out.
     await kubectlOk(['apply', '-f', '-'], replicationGroupYaml('kube-system', `sys-${process.pid}`));
     await kubectlOk(['delete', 'statefulset', `sys-${process.pid}`, '-n', 'kube-system', '--wait=false']);
-  });
+  }, 60_000);
 });

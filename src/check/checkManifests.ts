@@ -1,0 +1,66 @@
+import type { KubernetesObject, V1StatefulSet } from '@kubernetes/client-node';
+import type { Operation as PatchOperation } from 'fast-json-patch';
+import { isReplicationEnabled } from '../admission/reviewAdmission.js';
+import type { EffectivePolicy } from '../policy/replicationPolicy.js';
+import { admitStatefulSet } from './admitStatefulSet.js';
+import type { ManifestObject } from './parseManifests.js';
+
+export type CheckVerdict = 'allowed' | 'warned' | 'denied' | 'not ours';
+
+/** One StatefulSet of the input and what admission would do with it. */
+export interface StatefulSetCheck {
+  where: string;
+  namespace: string;
+  name: string;
+  verdict: CheckVerdict;
+  message?: string;
+  warnings: string[];
+  patch: PatchOperation[];
+}
+
+export interface CheckReport {
+  source: string;
+  statefulSets: StatefulSetCheck[];
+  /** Objects of other kinds, counted by kind: the webhook never sees them. */
+  ignored: Record<string, number>;
+}
+
+function isStatefulSet(object: KubernetesObject): boolean {
+  return object.kind === 'StatefulSet' && object.apiVersion?.split('/')[0] === 'apps';
+}
+
+/** By kind; a StatefulSet of another API group (e.g. OpenKruise's) with its apiVersion, so it is not mistaken for a checked one. */
+function ignoredKind(object: KubernetesObject): string {
+  return object.kind === 'StatefulSet' ? `StatefulSet (${object.apiVersion ?? ''})` : (object.kind ?? '');
+}
+
+function checkStatefulSet(sts: V1StatefulSet, where: string, namespace: string, policies: readonly EffectivePolicy[]): StatefulSetCheck {
+  const name = sts.metadata?.name ?? '(unnamed)';
+  if (!isReplicationEnabled(sts)) return { where, namespace, name, verdict: 'not ours', warnings: [], patch: [] };
+  const admission = admitStatefulSet(sts, namespace, policies);
+  const verdict = !admission.allowed ? 'denied' : admission.warnings.length > 0 ? 'warned' : 'allowed';
+  return { where, namespace, name, verdict, ...(admission.message !== undefined ? { message: admission.message } : {}), warnings: admission.warnings, patch: admission.patch };
+}
+
+/**
+ * Every StatefulSet of a manifest stream through admission, as if created in an empty cluster.
+ * `defaultNamespace` stands in for `kubectl apply -n` for objects that name no namespace.
+ */
+export function checkManifests(source: string, objects: readonly ManifestObject[], policies: readonly EffectivePolicy[], defaultNamespace: string): CheckReport {
+  const report: CheckReport = { source, statefulSets: [], ignored: {} };
+  for (const { where, object } of objects) {
+    if (isStatefulSet(object)) {
+      // An empty namespace is no namespace, for kubectl as for the API server.
+      const namespace = object.metadata?.namespace || defaultNamespace;
+      report.statefulSets.push(checkStatefulSet(object as V1StatefulSet, where, namespace, policies));
+    } else {
+      const kind = ignoredKind(object);
+      report.ignored[kind] = (report.ignored[kind] ?? 0) + 1;
+    }
+  }
+  return report;
+}
+
+export function checkPassed(report: CheckReport): boolean {
+  return report.statefulSets.every((s) => s.verdict !== 'denied');
+}

@@ -1,0 +1,110 @@
+import type { CheckName, CheckResult } from './checkResult.js';
+import { memberAddress, type Member } from './member.js';
+import type { CanaryFacts, MemberFacts, RedisAnswer, ReplicationFacts } from './replicationFacts.js';
+
+type Answer = Extract<RedisAnswer, { answered: true }>;
+
+/**
+ * The verdict on one attempt's facts, check by check, with no I/O. Pod 0 must be the master, counting
+ * every other member as a connected replica; every other member must replicate from pod 0 with its
+ * link up and its initial sync done; a canary written to the leader must reach every follower.
+ * A member that does not answer gets only its `reachable` failure: what it would have said is not guessed.
+ */
+export function evaluateReplication(facts: ReplicationFacts): CheckResult[] {
+  const [leader, ...followers] = facts.members;
+  if (!leader) return [];
+  return [
+    ...memberChecks(leader, (answer) => leaderChecks(leader.member, answer, followers.length)),
+    ...followers.flatMap((follower) => memberChecks(follower, (answer) => followerChecks(follower.member, answer, leader.member))),
+    ...canaryChecks(facts.canary, leader.member, followers.length),
+  ];
+}
+
+function result(check: CheckName, member: Member, passed: boolean, expected: string, found: string): CheckResult {
+  return { check, member: member.name, status: passed ? 'passed' : 'failed', expected, found };
+}
+
+function memberChecks({ member, redis }: MemberFacts, answeredChecks: (answer: Answer) => CheckResult[]): CheckResult[] {
+  const expected = `a Redis server answering at ${memberAddress(member)}`;
+  const reachable = redis.answered ? result('reachable', member, true, expected, 'it answers') : result('reachable', member, false, expected, redis.error);
+  const ready = member.podReady === undefined ? [] : [result('pod-ready', member, member.podReady, 'the pod Ready', member.podReady ? 'Ready' : 'not Ready')];
+  return [reachable, ...ready, ...(redis.answered ? answeredChecks(redis) : [])];
+}
+
+function describeRole(answer: Answer): string {
+  if (answer.role === 'slave') return answer.master ? `replica of ${answer.master.host}:${answer.master.port}` : 'replica';
+  return answer.role;
+}
+
+function leaderChecks(leader: Member, answer: Answer, followerCount: number): CheckResult[] {
+  const isMaster = answer.role === 'master';
+  const role = result('leader-role', leader, isMaster, 'role master (pod 0 is the leader)', `role ${describeRole(answer)}`);
+  if (!isMaster) return [role];
+  const replicas = answer.connectedReplicas;
+  return [
+    role,
+    result('leader-replicas', leader, replicas === followerCount, `connected_slaves:${followerCount}`, `connected_slaves:${replicas ?? '(absent)'}`),
+  ];
+}
+
+/** The names a follower may use for the leader: its address and every alias, compared as DNS compares them. */
+function leaderNames(leader: Member): string[] {
+  return [...(leader.host === undefined ? [] : [leader.host]), ...leader.aliases];
+}
+
+const normalized = (host: string) => host.toLowerCase().replace(/\.$/, '');
+
+function followerChecks(follower: Member, answer: Answer, leader: Member): CheckResult[] {
+  const names = leaderNames(leader);
+  const leaderDescription = `${leader.name} (${names.join(' or ')}) port ${leader.port}`;
+  if (answer.role !== 'slave' || !answer.master) {
+    return [result('follower-role', follower, false, `role replica of ${leaderDescription}`, `role ${describeRole(answer)}`)];
+  }
+  const { master } = answer;
+  const follows = master.port === leader.port && names.map(normalized).includes(normalized(master.host));
+  return [
+    result('follower-role', follower, true, 'role replica', 'role replica'),
+    result('follows-leader', follower, follows, `master ${leaderDescription}`, `master ${master.host}:${master.port}`),
+    result('link-up', follower, answer.linkStatus === 'up', 'master_link_status:up', `master_link_status:${answer.linkStatus ?? '(absent)'}`),
+    result(
+      'sync-finished',
+      follower,
+      answer.syncInProgress === false,
+      'master_sync_in_progress:0',
+      `master_sync_in_progress:${answer.syncInProgress === undefined ? '(absent)' : Number(answer.syncInProgress)}`,
+    ),
+  ];
+}
+
+function canaryChecks(canary: CanaryFacts | undefined, leader: Member, followerCount: number): CheckResult[] {
+  if (!canary) {
+    return [
+      {
+        check: 'canary-replicated',
+        member: leader.name,
+        status: 'skipped',
+        expected: `a canary key written to ${leader.name} and read back from every follower`,
+        found: 'not attempted while the checks above fail',
+      },
+    ];
+  }
+  if (!canary.completed) return [result('canary-acknowledged', leader, false, 'the canary key written and acknowledged', `the round broke off: ${canary.error}`)];
+  const { maxLagMs, acknowledgedBy } = canary;
+  return [
+    result(
+      'canary-acknowledged',
+      leader,
+      acknowledgedBy >= followerCount,
+      `WAIT ${followerCount} ${maxLagMs}: ${followerCount} replicas acknowledging the canary write`,
+      `${acknowledgedBy} acknowledged`,
+    ),
+    ...canary.readBack.map(({ member, afterMs, error }): CheckResult => ({
+      check: 'canary-replicated',
+      member,
+      status: afterMs === undefined ? 'failed' : 'passed',
+      expected: `the canary value readable within ${maxLagMs} ms of the write`,
+      found: afterMs !== undefined ? `read back after ${afterMs} ms` : (error ?? `not read back within ${maxLagMs} ms`),
+    })),
+    result('canary-removed', leader, canary.removeError === undefined, 'the canary key deleted', canary.removeError ?? 'deleted'),
+  ];
+}

@@ -1,0 +1,49 @@
+import type { Member } from './member.js';
+
+/** What one member said about itself, or why it said nothing. */
+export type RedisAnswer =
+  | { answered: false; error: string }
+  | {
+      answered: true;
+      /** First element of `ROLE`: master, slave or sentinel. */
+      role: string;
+      /** From `ROLE` of a replica: the leader it was told to follow, as configured. */
+      master?: { host: string; port: number };
+      /** `INFO replication` fields; absent where Redis does not report them for the role. */
+      linkStatus?: string;
+      syncInProgress?: boolean;
+      connectedReplicas?: number;
+    };
+
+export interface MemberFacts {
+  member: Member;
+  redis: RedisAnswer;
+}
+
+/** One follower's view of the canary key. */
+export interface CanaryReadBack {
+  member: string;
+  /** Milliseconds from the write until the follower returned the value; absent when it never did within the bound. */
+  afterMs?: number;
+  /** The last error reading it, if reading failed rather than returning an old value. */
+  error?: string;
+}
+
+/** The canary round: a key written to the leader, read from every follower, then deleted. It breaks off when the write or WAIT fails. */
+export type CanaryFacts =
+  | { completed: false; error: string }
+  | {
+      completed: true;
+      maxLagMs: number;
+      /** What `WAIT numreplicas timeout` returned: how many replicas acknowledged the write. */
+      acknowledgedBy: number;
+      readBack: CanaryReadBack[];
+      /** Why deleting the key failed, if it did; it still expires on its own. */
+      removeError?: string;
+    };
+
+/** Everything observed in one attempt; `canary` is absent when it was not attempted. */
+export interface ReplicationFacts {
+  members: MemberFacts[];
+  canary?: CanaryFacts;
+}

@@ -1,0 +1,175 @@
+import { parseArgs } from 'node:util';
+import type { Command } from '../command.js';
+import type { CheckResult } from './checkResult.js';
+import { discoverStatefulSet, type StatefulSetGroup } from './discoverStatefulSet.js';
+import { errorMessage } from './errorMessage.js';
+import { formatReportJson, formatReportText, type Report } from './formatReport.js';
+import { kubernetesApis } from './kubernetesApis.js';
+import type { Member } from './member.js';
+import { parseEndpoints } from './parseEndpoints.js';
+import { recordOutcome } from './recordOutcome.js';
+import type { ReplicationOutcome } from './replicationOutcome.js';
+import { verifyUntilDeadline } from './verifyUntilDeadline.js';
+
+const help = `Usage: redis-replication-webhook verify (--namespace NS --statefulset NAME | --endpoints LIST) [options]
+
+The promotion check: verifies that a replication group works. Pod 0 must answer ROLE as master and
+count every other member as a connected replica; every other member must replicate from pod 0 with
+its link up and its sync finished; a canary key written to the leader must be read back from every
+follower, and is deleted afterwards. Waits, retrying with backoff, until everything holds or the
+timeout passes.
+
+Members:
+  --namespace NS, -n NS    namespace of the StatefulSet
+  --statefulset NAME       read the StatefulSet and its pods through the Kubernetes API; members
+                           are the pods' IPs, leader and followers by ordinal
+  --kubeconfig FILE        kubeconfig to use (default: in-cluster config, KUBECONFIG, ~/.kube/config)
+  --cluster-domain D       cluster DNS domain in pod 0's DNS name (default cluster.local)
+  --endpoints LIST         host:port,host:port,... with pod 0 first, for use outside a cluster
+  --port N                 Redis port (default: the port the webhook configured, else 6379; with
+                           --endpoints, for entries without a port)
+
+Options:
+  --timeout SECONDS        how long to wait for pods and links to come up (default 180)
+  --max-lag SECONDS        how long the canary may take to reach every follower (default 5)
+  --output text|json       a summary for people (default) or one JSON object
+  --no-record              with --statefulset: leave the cluster untouched; otherwise the pods get
+                           the label redis-replication/role=leader|follower, and the StatefulSet the
+                           annotation redis-replication/verified and an Event
+  -h, --help               show this help
+
+Environment:
+  REDIS_PASSWORD           the group's password (the Secret named by the policy's auth); never printed
+
+Exit codes:
+  0  replication works: every check passed
+  1  replication is wrong, or a member stayed unreachable until the timeout; the report names the
+     member, what was expected and what was found
+  2  the check could not be made: bad flags, a Kubernetes API error, a password that does not fit,
+     or the outcome could not be recorded
+`;
+
+const options = {
+  namespace: { type: 'string', short: 'n' },
+  statefulset: { type: 'string' },
+  kubeconfig: { type: 'string' },
+  'cluster-domain': { type: 'string', default: 'cluster.local' },
+  endpoints: { type: 'string' },
+  port: { type: 'string' },
+  timeout: { type: 'string', default: '180' },
+  'max-lag': { type: 'string', default: '5' },
+  output: { type: 'string', default: 'text' },
+  'no-record': { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+// A member that stops answering mid-command must not stall the run; WAIT gets the canary's lag on top.
+const replyTimeoutMs = 3_000;
+
+function seconds(flag: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0.001) throw new Error(`--${flag}: found "${text}"; expected a number of seconds, at least 0.001`);
+  // Whole milliseconds: WAIT takes an integer, and 0 would make it wait forever.
+  return Math.round(value * 1000);
+}
+
+function port(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new Error(`--port: found "${text}"; expected 1 to 65535`);
+  return value;
+}
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
+
+/** Where the members come from, and, for a StatefulSet, how the outcome goes back onto the cluster. */
+interface Target {
+  description: string;
+  discover: () => Promise<Member[]>;
+  record?: (results: readonly CheckResult[], outcome: ReplicationOutcome) => Promise<void>;
+}
+
+function statefulSetTarget(values: Values, portFlag: number | undefined): Target {
+  const name = values.statefulset;
+  const namespace = values.namespace;
+  if (name === undefined || namespace === undefined) throw new Error('expected --namespace NS --statefulset NAME, or --endpoints LIST; see --help');
+  const apis = kubernetesApis(values.kubeconfig);
+  const memberOptions = { namespace, clusterDomain: values['cluster-domain'], ...(portFlag === undefined ? {} : { port: portFlag }) };
+  // The verdict is about the pods of the last discovery, so those are the ones labelled.
+  let group: StatefulSetGroup | undefined;
+  const discover = async () => {
+    group = await discoverStatefulSet(apis, name, memberOptions);
+    return group.members;
+  };
+  const record = async (results: readonly CheckResult[], outcome: ReplicationOutcome) => {
+    if (group) await recordOutcome(apis, group, results, outcome, new Date());
+  };
+  return { description: `StatefulSet ${namespace}/${name}`, discover, ...(values['no-record'] ? {} : { record }) };
+}
+
+function target(values: Values): Target {
+  const portFlag = values.port === undefined ? undefined : port(values.port);
+  if (values.endpoints === undefined) return statefulSetTarget(values, portFlag);
+  for (const flag of ['statefulset', 'namespace', 'kubeconfig'] as const) {
+    if (values[flag] !== undefined) throw new Error(`--${flag}: goes with --statefulset; found it with --endpoints, which reads no cluster`);
+  }
+  const members = parseEndpoints(values.endpoints, portFlag ?? 6379);
+  return { description: `endpoints ${values.endpoints}`, discover: async () => members };
+}
+
+async function verify(values: Values): Promise<number> {
+  const json = values.output === 'json';
+  const timeoutMs = seconds('timeout', values.timeout);
+  const maxLagMs = seconds('max-lag', values['max-lag']);
+  const chosen = target(values);
+  // Empty counts as unset, as in the init script, which then configures no password.
+  const password = process.env.REDIS_PASSWORD || undefined;
+  const started = Date.now();
+  // The log shows what is being waited for, once each time it changes.
+  let lastWaitedFor = '';
+  const onRetry = (waiting: ReplicationOutcome) => {
+    if (waiting.summary !== lastWaitedFor) process.stderr.write(`waiting, retrying until the timeout: ${waiting.summary}\n`);
+    lastWaitedFor = waiting.summary;
+  };
+  const { members, results, outcome } = await verifyUntilDeadline(
+    chosen.discover,
+    { ...(password === undefined ? {} : { password }), replyTimeoutMs: replyTimeoutMs + maxLagMs, maxLagMs },
+    { timeoutMs, onRetry },
+  );
+  const recordError = await chosen.record?.(results, outcome).then(
+    () => undefined,
+    (error: unknown) => errorMessage(error),
+  );
+  const report: Report = {
+    target: chosen.description,
+    members,
+    results,
+    outcome,
+    elapsedMs: Date.now() - started,
+    ...(recordError === undefined ? {} : { recordError }),
+  };
+  process.stdout.write(json ? formatReportJson(report) : formatReportText(report));
+  if (recordError !== undefined) return 2;
+  return outcome.result === 'passed' ? 0 : 1;
+}
+
+export const verifyCommand: Command = {
+  summary: 'check that a replication group replicates (the promotion check)',
+  async run(argv) {
+    let json = false;
+    try {
+      const { values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+      if (values.help) {
+        process.stdout.write(help);
+        return 0;
+      }
+      if (values.output !== 'text' && values.output !== 'json') throw new Error(`--output: found "${values.output}"; expected text or json`);
+      json = values.output === 'json';
+      return await verify(values);
+    } catch (error) {
+      const message = errorMessage(error);
+      if (json) process.stdout.write(JSON.stringify({ result: 'error', error: message }) + '\n');
+      else process.stderr.write(`redis-replication-webhook verify: ${message}\n`);
+      return 2;
+    }
+  },
+};

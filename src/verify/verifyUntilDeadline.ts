@@ -1,0 +1,48 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CheckResult } from './checkResult.js';
+import type { Member } from './member.js';
+import { replicationOutcome, type ReplicationOutcome } from './replicationOutcome.js';
+import { verifyAttempt, type AttemptOptions } from './verifyAttempt.js';
+
+export interface Verification {
+  members: Member[];
+  results: CheckResult[];
+  outcome: ReplicationOutcome;
+}
+
+export interface DeadlineOptions {
+  timeoutMs: number;
+  /** Told about each failed attempt that will be retried. */
+  onRetry: (outcome: ReplicationOutcome) => void;
+}
+
+const firstDelayMs = 250;
+const maxDelayMs = 2_000;
+// A connection attempt may take no longer than this, nor more than the time left (but some time, always).
+const maxConnectTimeoutMs = 3_000;
+const minConnectTimeoutMs = 500;
+
+/**
+ * Discovers the members and checks them, again and again with a growing pause, until every check
+ * passes or the time is up; the last attempt is the verdict. Discovery runs each time, since pods
+ * come up and change IPs while we wait.
+ */
+export async function verifyUntilDeadline(
+  discover: () => Promise<Member[]>,
+  attemptOptions: Omit<AttemptOptions, 'connectTimeoutMs'>,
+  options: DeadlineOptions,
+): Promise<Verification> {
+  const deadline = Date.now() + options.timeoutMs;
+  let delayMs = firstDelayMs;
+  for (;;) {
+    const members = await discover();
+    const connectTimeoutMs = Math.max(minConnectTimeoutMs, Math.min(maxConnectTimeoutMs, deadline - Date.now()));
+    const results = await verifyAttempt(members, { ...attemptOptions, connectTimeoutMs });
+    const outcome = replicationOutcome(results, members.length);
+    const left = deadline - Date.now();
+    if (outcome.result === 'passed' || left <= 0) return { members, results, outcome };
+    options.onRetry(outcome);
+    await sleep(Math.min(delayMs, left));
+    delayMs = Math.min(delayMs * 2, maxDelayMs);
+  }
+}

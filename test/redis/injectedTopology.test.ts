@@ -1,0 +1,92 @@
+import { RedisGroup } from '../fixtures/redisGroup.js';
+import { assertBuilt, runVerify } from '../fixtures/runVerify.js';
+
+// Real redis-servers, configured by the init script the webhook injects. This file's members live on
+// 127.0.0.2-4; each group gets its own port, counting up from here.
+const hosts = ['127.0.0.2', '127.0.0.3', '127.0.0.4'];
+const basePort = 26380;
+// Spaces, quotes, a backslash and a dollar sign: the script must quote it for redis.conf, not the shell.
+const password = 'pa ss"word\\with$chars';
+
+const groups: RedisGroup[] = [];
+async function startGroup(offset: number, options: { password?: string; config?: Record<string, string> } = {}): Promise<RedisGroup> {
+  const group = await RedisGroup.render({ hosts, port: basePort + offset, ...options });
+  groups.push(group);
+  await group.start();
+  return group;
+}
+
+beforeAll(assertBuilt);
+afterAll(async () => {
+  await Promise.all(groups.map((g) => g.stop()));
+});
+
+describe('a group configured by the injected init script replicates', () => {
+  let open: RedisGroup;
+  beforeAll(async () => {
+    open = await startGroup(0);
+  });
+
+  test('verify --endpoints passes every check and exits 0', async () => {
+    const run = await runVerify(['--endpoints', open.endpoints(), '--timeout', '30']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`redis-replication verify endpoints ${open.endpoints()}: PASSED`);
+    expect(run.stdout).not.toMatch(/FAIL|skip/);
+    for (const check of ['leader-role', 'leader-replicas', 'follows-leader', 'link-up', 'sync-finished', 'canary-replicated', 'canary-removed']) {
+      expect(run.stdout).toContain(check);
+    }
+    expect(run.stdout).toContain('connected_slaves:2');
+  }, 60_000);
+
+  test('--output json reports every check, and the canary key is gone afterwards', async () => {
+    const run = await runVerify(['--endpoints', open.endpoints(), '--timeout', '30', '--output', 'json']);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as { result: string; members: { name: string }[]; checks: { check: string; member: string; status: string }[] };
+    expect(report.result).toBe('passed');
+    expect(report.members.map((m) => m.name)).toEqual(open.endpoints().split(','));
+    expect(report.checks.every((c) => c.status === 'passed')).toBe(true);
+    expect(report.checks.filter((c) => c.check === 'canary-replicated').map((c) => c.member)).toEqual(open.endpoints([1, 2]).split(','));
+    const leader = open.client(0);
+    try {
+      expect(await leader.dbsize()).toBe(0);
+    } finally {
+      leader.disconnect();
+    }
+  }, 60_000);
+
+  test('a password the servers do not require is a usage error: exit 2', async () => {
+    const run = await runVerify(['--endpoints', open.endpoints(), '--timeout', '30'], { REDIS_PASSWORD: 'unneeded' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('has no password configured');
+  }, 60_000);
+});
+
+describe('with the policy auth, requirepass and masterauth come from REDIS_PASSWORD', () => {
+  let secured: RedisGroup;
+  beforeAll(async () => {
+    // The first group proved the built-in config; here Redis need not wait 5 s to batch replicas.
+    secured = await startGroup(1, { password, config: { 'repl-diskless-sync-delay': '0' } });
+  });
+
+  test('verify with REDIS_PASSWORD passes and exits 0, never printing the password', async () => {
+    const run = await runVerify(['--endpoints', secured.endpoints(), '--timeout', '30'], { REDIS_PASSWORD: password });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('PASSED');
+    expect(run.stdout + run.stderr).not.toContain(password);
+  }, 60_000);
+
+  test('a wrong password exits 2 at once, naming the member', async () => {
+    const run = await runVerify(['--endpoints', secured.endpoints(), '--timeout', '30'], { REDIS_PASSWORD: 'wrong-secret' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${secured.endpoints([0])} (${secured.endpoints([0])}): expected the password in REDIS_PASSWORD to be accepted; found it rejected (WRONGPASS)`);
+    expect(run.stdout + run.stderr).not.toContain('wrong-secret');
+    expect(run.elapsedMs).toBeLessThan(10_000);
+  }, 60_000);
+
+  test('no password at all exits 2, saying REDIS_PASSWORD is missing', async () => {
+    const run = await runVerify(['--endpoints', secured.endpoints(), '--timeout', '30', '--output', 'json']);
+    expect(run.code).toBe(2);
+    const report = JSON.parse(run.stdout) as { result: string; error: string };
+    expect(report).toEqual({ result: 'error', error: expect.stringContaining('expected REDIS_PASSWORD to be set') });
+  }, 60_000);
+});

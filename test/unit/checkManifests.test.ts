@@ -1,0 +1,126 @@
+import fastJsonPatch from 'fast-json-patch';
+import type { V1StatefulSet } from '@kubernetes/client-node';
+import { stringify } from 'yaml';
+import { reviewAdmission } from '../../src/admission/reviewAdmission.js';
+import { admitStatefulSet } from '../../src/check/admitStatefulSet.js';
+import { checkManifests, checkPassed } from '../../src/check/checkManifests.js';
+import { parseManifests, type ManifestObject } from '../../src/check/parseManifests.js';
+import { defaultPolicy } from '../../src/policy/defaultPolicy.js';
+import type { EffectivePolicy } from '../../src/policy/replicationPolicy.js';
+import { admissionReview, sampleStatefulSet } from '../fixtures/statefulSet.js';
+
+const policies = [defaultPolicy];
+
+function objects(text: string): ManifestObject[] {
+  const parsed = parseManifests(text, 'in.yaml');
+  if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+  return parsed.objects;
+}
+
+describe('parseManifests', () => {
+  test('reads every document, numbered as in the stream, skipping empty ones', () => {
+    const text = `---\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\n---\n${stringify(sampleStatefulSet())}---\n`;
+    expect(objects(text).map((o) => [o.where, o.object.kind])).toEqual([
+      ['document 1', 'Service'],
+      ['document 3', 'StatefulSet'],
+    ]);
+  });
+
+  test('opens a List, so a StatefulSet inside one is checked too', () => {
+    const list = { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Service' }, sampleStatefulSet()] };
+    expect(objects(stringify(list)).map((o) => o.where)).toEqual(['document 1, items[0]', 'document 1, items[1]']);
+  });
+
+  test.each([
+    ['broken YAML', 'apiVersion: v1\nkind: ConfigMap\n---\nmetadata: {name: x\n', 'in.yaml (document 2): not valid YAML: Flow map in block collection must be sufficiently indented and end with a } at line 5'],
+    ['plain text', 'this is not a manifest', 'in.yaml (document 1): found the text "this is not a manifest"; expected a Kubernetes object'],
+    ['a list', '- a\n- b\n', 'in.yaml (document 1): found a list; expected a Kubernetes object'],
+    ['no kind', 'apiVersion: v1\nmetadata: {name: x}\n', 'in.yaml (document 1): apiVersion/kind: found "v1"/null; expected both'],
+    ['duplicate keys', 'apiVersion: v1\nkind: Service\nkind: ConfigMap\n', 'in.yaml (document 1): not valid YAML: Map keys must be unique at line 3, column 1'],
+    ['nothing at all', '# kustomize build failed before printing anything\n', 'in.yaml: no documents; expected Kubernetes objects'],
+  ])('refuses %s, naming the source and document', (_name, text, error) => {
+    const parsed = parseManifests(text, 'in.yaml');
+    expect(parsed.ok).toBe(false);
+    expect(parsed.ok ? [] : parsed.errors.join('\n')).toContain(error);
+  });
+});
+
+describe('admitStatefulSet', () => {
+  test('mutates, applies the patch and validates the result, like the API server', () => {
+    const sts = sampleStatefulSet();
+    delete sts.metadata!.namespace;
+    const admission = admitStatefulSet(sts, 'shop', policies);
+    expect(admission.allowed).toBe(true);
+    expect(admission.warnings).toEqual([]);
+    const mutated = fastJsonPatch.applyPatch({ ...structuredClone(sts), metadata: { ...sts.metadata, namespace: 'shop' } }, admission.patch, true, false).newDocument;
+    // The namespace reached the rules, and the patch is the whole mutation: a second pass adds nothing.
+    expect(mutated.spec!.template.spec!.initContainers![0]!.env).toContainEqual({ name: 'REDIS_LEADER_HOST', value: 'cache-0.cache-headless.shop.svc.cluster.local' });
+    expect(reviewAdmission('mutate', admissionReview(mutated, { namespace: 'shop' }), { policies }).response!.patch).toBeUndefined();
+  });
+
+  test('a denial carries the webhook message, with every field path', () => {
+    const sts = sampleStatefulSet({ replicas: 12 });
+    sts.spec!.template.spec!.containers[0]!.image = 'memcached:1';
+    const admission = admitStatefulSet(sts, 'default', policies);
+    expect(admission.allowed).toBe(false);
+    expect(admission.message).toContain('spec.replicas: found 12; allowed 2 to 9');
+    expect(admission.message).toContain('spec.template.spec.containers[0].image: found "memcached:1"');
+  });
+
+  test('validates the mutated object, not the submitted one', () => {
+    // Submitted without podManagementPolicy; the mutation sets OrderedReady, which validation then sees.
+    const sts = sampleStatefulSet();
+    expect(sts.spec!.podManagementPolicy).toBeUndefined();
+    expect(admitStatefulSet(sts, 'default', policies).patch).toContainEqual({ op: 'add', path: '/spec/podManagementPolicy', value: 'OrderedReady' });
+  });
+
+  test('a warn rule admits, with the warning', () => {
+    const policy: EffectivePolicy = { ...defaultPolicy, rules: { ...defaultPolicy.rules, replicas: 'warn' } };
+    const admission = admitStatefulSet(sampleStatefulSet({ replicas: 1 }), 'default', [policy]);
+    expect(admission.allowed).toBe(true);
+    expect(admission.warnings).toEqual([expect.stringContaining('spec.replicas: found 1; allowed 2 to 9')]);
+  });
+
+  test('a policy annotation naming no policy: a mutation warning, then the validating denial', () => {
+    const sts = sampleStatefulSet();
+    sts.metadata!.annotations = { 'redis-replication/policy': 'missing' };
+    const admission = admitStatefulSet(sts, 'default', policies);
+    expect(admission.allowed).toBe(false);
+    expect(admission.warnings).toEqual([expect.stringContaining('found "missing"')]);
+    expect(admission.message).toContain('found "missing"; allowed: default');
+  });
+});
+
+describe('checkManifests', () => {
+  const unlabeled = (): V1StatefulSet => {
+    const sts = sampleStatefulSet({ name: 'postgres' });
+    delete sts.metadata!.labels!['redis-replication'];
+    return sts;
+  };
+
+  test('gives every StatefulSet a verdict and counts the other objects by kind', () => {
+    const denied = sampleStatefulSet({ name: 'big', replicas: 20 });
+    delete denied.metadata!.namespace;
+    const kruise = { ...sampleStatefulSet({ name: 'kruise' }), apiVersion: 'apps.kruise.io/v1beta1' };
+    const stream = [sampleStatefulSet(), denied, unlabeled(), kruise, { apiVersion: 'v1', kind: 'Service' }, { apiVersion: 'v1', kind: 'Service' }]
+      .map((o) => stringify(o))
+      .join('---\n');
+    const report = checkManifests('in.yaml', objects(stream), policies, 'team-a');
+    expect(report.statefulSets.map((s) => [s.where, `${s.namespace}/${s.name}`, s.verdict])).toEqual([
+      ['document 1', 'default/cache', 'allowed'],
+      ['document 2', 'team-a/big', 'denied'],
+      ['document 3', 'default/postgres', 'not ours'],
+    ]);
+    expect(report.statefulSets[1]!.message).toContain('spec.replicas: found 20');
+    expect(report.statefulSets[2]!.patch).toEqual([]);
+    expect(report.ignored).toEqual({ Service: 2, 'StatefulSet (apps.kruise.io/v1beta1)': 1 });
+    expect(checkPassed(report)).toBe(false);
+  });
+
+  test('passes when nothing would be denied, warnings included', () => {
+    const policy: EffectivePolicy = { ...defaultPolicy, rules: { ...defaultPolicy.rules, replicas: 'warn' } };
+    const report = checkManifests('in.yaml', objects(stringify(sampleStatefulSet({ replicas: 1 })) + '---\n' + stringify(unlabeled())), [policy], 'default');
+    expect(report.statefulSets.map((s) => s.verdict)).toEqual(['warned', 'not ours']);
+    expect(checkPassed(report)).toBe(true);
+  });
+});
