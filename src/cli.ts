@@ -1,16 +1,20 @@
 #!/usr/bin/env node
 // The one CLI. Each subcommand lives in its own module and exports a `Command`; this file only dispatches.
-import { checkCommand } from './check/checkCommand.js';
-import { policiesCommand } from './check/policiesCommand.js';
-import { serveCommand } from './server/serveCommand.js';
-import { verifyCommand } from './verify/verifyCommand.js';
 import type { Command } from './command.js';
 
-const commands: Record<string, Command> = {
-  serve: serveCommand,
-  check: checkCommand,
-  policies: policiesCommand,
-  verify: verifyCommand,
+// Each command is imported only when it runs: @kubernetes/client-node alone takes most of a second to
+// load, and `check` in a CI step or `serve` starting cold should not pay for what they do not use.
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  serve: { summary: 'run the admission webhook (HTTPS)', load: async () => (await import('./server/serveCommand.js')).serveCommand },
+  check: {
+    summary: 'check manifests (kustomize build output) as the webhook would admit them',
+    load: async () => (await import('./check/checkCommand.js')).checkCommand,
+  },
+  policies: { summary: 'validate policy files (policies validate [DIR])', load: async () => (await import('./check/policiesCommand.js')).policiesCommand },
+  verify: {
+    summary: 'check that a replication group replicates (the promotion check)',
+    load: async () => (await import('./verify/verifyCommand.js')).verifyCommand,
+  },
 };
 
 function usage(): string {
@@ -29,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`redis-replication-webhook: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
-  return command.run(rest);
+  return (await command.load()).run(rest);
 }
 
 main(process.argv.slice(2)).then(

@@ -1,5 +1,4 @@
 export interface Command {
-  summary: string;
   /**
    * Resolves to the process exit code: 0 success, 1 a negative verdict, 2 usage or I/O errors.
    * A rejection (bad flags from node:util parseArgs included) is printed and exits 2.

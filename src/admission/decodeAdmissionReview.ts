@@ -1,8 +1,15 @@
 import type { AdmissionReview } from './admissionReview.js';
+import { nestedWithin } from './nestingDepth.js';
 
 export type Decoded = { ok: true; review: AdmissionReview } | { ok: false; error: string };
 
 const operations = new Set(['CREATE', 'UPDATE', 'DELETE', 'CONNECT']);
+
+/**
+ * Kubernetes objects nest a few dozen levels at most. The core copies and serializes parts of the
+ * object recursively, so a request nested deep enough to overflow the stack is refused here instead.
+ */
+const maxNesting = 100;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -23,6 +30,7 @@ export function decodeAdmissionReview(body: unknown): Decoded {
   const request = body.request;
   if (!isRecord(request)) return { ok: false, error: 'request: missing; an AdmissionReview sent to a webhook carries a request' };
   if (typeof request.uid !== 'string' || request.uid === '') return { ok: false, error: 'request.uid: missing or not a string' };
+  if (!nestedWithin(request, maxNesting)) return { ok: false, error: `request: nested more than ${maxNesting} levels deep; a Kubernetes object is far shallower` };
   if (typeof request.operation !== 'string' || !operations.has(request.operation)) {
     return { ok: false, error: `request.operation: found ${describe(request.operation)}; expected CREATE, UPDATE, DELETE or CONNECT` };
   }
@@ -31,6 +39,9 @@ export function decodeAdmissionReview(body: unknown): Decoded {
   }
   if (!isRecord(request.resource) || typeof request.resource.resource !== 'string') {
     return { ok: false, error: 'request.resource: missing; expected {group, version, resource}' };
+  }
+  for (const field of ['name', 'namespace', 'subResource'] as const) {
+    if (request[field] !== undefined && typeof request[field] !== 'string') return { ok: false, error: `request.${field}: found ${describe(request[field])}; expected a string` };
   }
   for (const field of ['object', 'oldObject'] as const) {
     const value = request[field];

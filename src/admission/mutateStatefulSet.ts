@@ -1,9 +1,12 @@
 import type { V1StatefulSet } from '@kubernetes/client-node';
-import fastJsonPatch, { type Operation as PatchOperation } from 'fast-json-patch';
+import { isDeepStrictEqual } from 'node:util';
+import type { Operation as PatchOperation } from 'fast-json-patch';
 import type { RuleContext } from '../rules/rule.js';
 import { mutators } from '../rules/ruleChain.js';
 import { allowDataLossAnnotation, userConfigAnnotation } from '../rules/replicationNames.js';
 import { policyAnnotation } from '../policy/selectPolicy.js';
+import { jsonPatchDiff } from './jsonPatchDiff.js';
+import { writableCopy } from './writableCopy.js';
 
 const ownAnnotations = [userConfigAnnotation, allowDataLossAnnotation, policyAnnotation];
 
@@ -18,16 +21,16 @@ function shapeChanged(sts: V1StatefulSet, old: V1StatefulSet): boolean {
     serviceName: s.spec?.serviceName,
     annotations: ownAnnotations.map((key) => s.metadata?.annotations?.[key]),
   });
-  return fastJsonPatch.compare(shape(old), shape(sts)).length > 0;
+  return !isDeepStrictEqual(shape(old), shape(sts));
 }
 
 /**
  * Mutates a copy with every mutator, then derives the JSON Patch by comparing it with the original,
- * so no JSON Pointer is written by hand (label keys with `/` and `~` are escaped by the library).
+ * so no JSON Pointer is written by hand (label keys with `/` and `~` are escaped by the diff).
  */
 export function mutateStatefulSet(sts: V1StatefulSet, old: V1StatefulSet | undefined, ctx: RuleContext): PatchOperation[] {
   if (ctx.operation === 'UPDATE' && old && !shapeChanged(sts, old)) return [];
-  const copy = structuredClone(sts);
+  const copy = writableCopy(sts);
   for (const mutator of mutators) mutator.mutate(copy, ctx);
-  return fastJsonPatch.compare(sts, copy);
+  return jsonPatchDiff(sts, copy);
 }

@@ -1,7 +1,9 @@
 import type { V1StatefulSet } from '@kubernetes/client-node';
 import type { AdmissionRequest, AdmissionResponse, AdmissionReview } from './admissionReview.js';
 import type { EffectivePolicy } from '../policy/replicationPolicy.js';
+import { replicationPolicyResource } from '../policy/replicationPolicyResource.js';
 import { selectPolicy } from '../policy/selectPolicy.js';
+import { validatePolicyDocument } from '../policy/validatePolicyDocument.js';
 import { mutateStatefulSet } from './mutateStatefulSet.js';
 import { validateStatefulSet } from './validateStatefulSet.js';
 import { enabledLabel } from '../rules/replicationNames.js';
@@ -29,6 +31,16 @@ function isStatefulSet(request: AdmissionRequest): boolean {
   );
 }
 
+/** A ReplicationPolicy being written: checked like a policy file, so a bad one never reaches the cluster. */
+function isReplicationPolicyWrite(request: AdmissionRequest): boolean {
+  return (
+    request.resource.group === replicationPolicyResource.group &&
+    request.resource.resource === replicationPolicyResource.plural &&
+    (request.subResource ?? '') === '' &&
+    (request.operation === 'CREATE' || request.operation === 'UPDATE')
+  );
+}
+
 export function isReplicationEnabled(sts: V1StatefulSet | undefined | null): boolean {
   return sts?.metadata?.labels?.[enabledLabel.key] === enabledLabel.value;
 }
@@ -48,6 +60,7 @@ type Decision = Omit<AdmissionResponse, 'uid'>;
 function decide(endpoint: Endpoint, request: AdmissionRequest, context: ReviewContext): Decision {
   const namespace = request.namespace ?? 'default';
   if (isStatefulSetScale(request)) return endpoint === 'validate' ? decideScale(request, namespace, context) : { allowed: true };
+  if (isReplicationPolicyWrite(request)) return endpoint === 'validate' ? decidePolicy(request) : { allowed: true };
   const sts = request.object as V1StatefulSet | undefined;
   if (!isStatefulSet(request) || !isReplicationEnabled(sts) || !sts) return { allowed: true };
   const selection = selectPolicy(context.policies, namespace, sts.metadata?.annotations);
@@ -71,6 +84,17 @@ function decideScale(request: AdmissionRequest, namespace: string, context: Revi
   const ruleContext = { policy: selection.policy, namespace, operation: request.operation };
   const found = replicas.validate(scaled, ruleContext).map((v) => ({ ...v, rule: replicas.name, enforcement: selection.policy.rules.replicas }));
   return verdict(parent, namespace, found);
+}
+
+/** The same checks and messages as a policy file gets (validatePolicyDocument), every error at once. */
+function decidePolicy(request: AdmissionRequest): Decision {
+  const check = validatePolicyDocument(request.object);
+  if (check.ok) return { allowed: true };
+  const name = request.name ?? (request.object as { metadata?: { name?: string } } | undefined)?.metadata?.name ?? '(unnamed)';
+  return {
+    allowed: false,
+    status: { code: 403, reason: 'Forbidden', message: `${replicationPolicyResource.kind} ${name} is not a valid policy:\n- ${check.errors.join('\n- ')}` },
+  };
 }
 
 export interface RuleViolation {

@@ -58,7 +58,6 @@ function fail(lines: string[]): number {
 }
 
 export const checkCommand: Command = {
-  summary: 'check manifests (kustomize build output) as the webhook would admit them',
   async run(argv) {
     const { values } = parseArgs({ args: argv, options, strict: true });
     if (values.help) {

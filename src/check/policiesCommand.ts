@@ -20,7 +20,6 @@ function describeFile(file: PolicyFile): string[] {
 }
 
 export const policiesCommand: Command = {
-  summary: 'validate policy files (policies validate [DIR])',
   async run(argv) {
     const { values, positionals } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
     if (values.help) {

@@ -1,6 +1,7 @@
 // The ReplicationPolicy CustomResourceDefinition, derived from the one schema the file loader enforces
 // (replicationPolicySchema.ts), so a policy in git and a policy in the cluster are checked alike.
 import { stringify } from 'yaml';
+import { replicationPolicyResource } from './replicationPolicyResource.js';
 import { replicationPolicySchema } from './replicationPolicySchema.js';
 
 type SchemaNode = { readonly [keyword: string]: unknown };
@@ -8,9 +9,7 @@ type SchemaNode = { readonly [keyword: string]: unknown };
 /** Where the generated CRD is committed, relative to the repository root. */
 export const replicationPolicyCrdPath = 'kustomize/base/crd/replicationpolicy-crd.yaml';
 
-const [group, version] = replicationPolicySchema.properties.apiVersion.enum[0].split('/') as [string, string];
-const kind = replicationPolicySchema.properties.kind.enum[0];
-const plural = 'replicationpolicies';
+const { group, version, kind, plural } = replicationPolicyResource;
 
 /**
  * One schema node as a CRD accepts it. `additionalProperties: false` is not allowed in a structural

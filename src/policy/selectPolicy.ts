@@ -23,5 +23,7 @@ export function selectPolicy(policies: readonly EffectivePolicy[], namespace: st
       Number(b.namespaces.length > 0) - Number(a.namespaces.length > 0) || b.priority - a.priority || a.name.localeCompare(b.name),
   );
   const chosen = candidates[0];
-  return chosen ? { ok: true, policy: chosen } : { ok: false, error: `no policy applies to namespace "${namespace}"` };
+  if (chosen) return { ok: true, policy: chosen };
+  const covered = [...new Set(policies.flatMap((p) => p.namespaces))].join(', ');
+  return { ok: false, error: `metadata.namespace: found "${namespace}"; allowed: a namespace a policy applies to (${covered})` };
 }

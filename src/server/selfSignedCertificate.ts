@@ -1,11 +1,12 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import forge from 'node-forge';
 import type { CertificatePair } from './certificateSource.js';
 
 /**
  * A development certificate for localhost and 127.0.0.1 that is its own CA, so one file serves both
- * as the serving certificate and as the caBundle a local API server trusts. The key is made by
- * Node's native crypto (node-forge's pure-JS RSA key generation takes seconds); forge only signs.
+ * as the serving certificate and as the caBundle a local API server trusts. The key is made and the
+ * certificate signed by Node's native crypto (node-forge's pure-JS RSA takes seconds to make a key and
+ * tens of milliseconds to sign); forge only lays out the certificate.
  */
 export function selfSignedCertificate(hosts: { dns: string[]; ips: string[] }, days = 365): CertificatePair {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -26,6 +27,10 @@ export function selfSignedCertificate(hosts: { dns: string[]; ips: string[] }, d
     { name: 'extKeyUsage', serverAuth: true },
     { name: 'subjectAltName', altNames: [...hosts.dns.map((value) => ({ type: 2, value })), ...hosts.ips.map((ip) => ({ type: 7, ip }))] },
   ]);
-  cert.sign(forge.pki.privateKeyFromPem(key), forge.md.sha256.create());
+  cert.signatureOid = cert.siginfo.algorithmOid = forge.pki.oids.sha256WithRSAEncryption!;
+  // The TBSCertificate, the signed part, is the first element of the certificate's ASN.1.
+  cert.tbsCertificate = (forge.pki.certificateToAsn1(cert).value as forge.asn1.Asn1[])[0]!;
+  const signed = Buffer.from(forge.asn1.toDer(cert.tbsCertificate).getBytes(), 'binary');
+  cert.signature = sign('sha256', signed, privateKey).toString('binary');
   return { cert: forge.pki.certificateToPem(cert), key };
 }

@@ -9,14 +9,18 @@ import { admissionHandler } from './admissionHandler.js';
 import type { CertificatePair, CertificateSource } from './certificateSource.js';
 import { fileCertificateSource } from './fileCertificateSource.js';
 import { log } from './log.js';
+import { kubernetesClusterPolicyWatch } from './clusterPolicyWatch.js';
+import { certificateExpirySeconds, webhookMetrics } from './metrics.js';
 import { policyStore } from './policyStore.js';
-import { selfSignedCertificate } from './selfSignedCertificate.js';
+import { serverTlsSettings } from './tlsSettings.js';
 import { kubernetesStatefulSetLookup } from './statefulSetLookup.js';
 import { withLogging } from './withLogging.js';
+import { withMetrics } from './withMetrics.js';
 
 const help = `Usage: redis-replication-webhook serve [options]
 
-Runs the admission webhook over HTTPS: POST /mutate, POST /validate, GET /healthz, GET /readyz.
+Runs the admission webhook over HTTPS: POST /mutate, POST /validate, GET /healthz, GET /readyz,
+GET /metrics (Prometheus).
 
 Options:
   --port N                   port to listen on (default 8443)
@@ -28,7 +32,12 @@ Options:
                              (default: $TMPDIR/redis-replication-webhook-dev)
   --policies DIR             folder of ReplicationPolicy files, watched for changes
                              (default: none, only the built-in policy)
-  --shutdown-grace-seconds N how long in-flight requests may take after SIGTERM (default 20)
+  --watch-cluster-policies   also follow the cluster's ReplicationPolicy objects (in-cluster
+                             config or KUBECONFIG); one replaces a file policy of the same name
+  --shutdown-delay-seconds N after SIGTERM, how long to keep serving with readiness off
+                             before closing the listener, so Kubernetes can take the pod
+                             out of the Service's endpoints first (default 5; SIGINT: 0)
+  --shutdown-grace-seconds N then, how long requests in flight may take (default 20)
   -h, --help                 show this help
 `;
 
@@ -39,11 +48,21 @@ const options = {
   'tls-private-key-file': { type: 'string' },
   'dev-cert-dir': { type: 'string', default: join(tmpdir(), 'redis-replication-webhook-dev') },
   policies: { type: 'string' },
+  'watch-cluster-policies': { type: 'boolean', default: false },
+  'shutdown-delay-seconds': { type: 'string', default: '5' },
   'shutdown-grace-seconds': { type: 'string', default: '20' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-function devCertificateSource(dir: string): CertificateSource {
+function seconds(flag: string, value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`--${flag}: found "${value}"; allowed a number of seconds, 0 or more`);
+  return parsed * 1000;
+}
+
+async function devCertificateSource(dir: string): Promise<CertificateSource> {
+  // Loaded only here: node-forge is not needed to serve certificate files, and takes a while to load.
+  const { selfSignedCertificate } = await import('./selfSignedCertificate.js');
   const pair: CertificatePair = selfSignedCertificate({ dns: ['localhost'], ips: ['127.0.0.1'] });
   mkdirSync(dir, { recursive: true });
   const caFile = join(dir, 'ca.crt');
@@ -53,7 +72,6 @@ function devCertificateSource(dir: string): CertificateSource {
 }
 
 export const serveCommand: Command = {
-  summary: 'run the admission webhook (HTTPS)',
   async run(argv) {
     const { values } = parseArgs({ args: argv, options, strict: true });
     if (values.help) {
@@ -65,27 +83,48 @@ export const serveCommand: Command = {
     const certFile = values['tls-cert-file'];
     const keyFile = values['tls-private-key-file'];
     if ((certFile === undefined) !== (keyFile === undefined)) throw new Error('--tls-cert-file and --tls-private-key-file go together');
-    const certificates = certFile && keyFile ? fileCertificateSource(certFile, keyFile) : devCertificateSource(values['dev-cert-dir']);
-    const policies = await policyStore(values.policies);
+    const shutdownDelay = seconds('shutdown-delay-seconds', values['shutdown-delay-seconds']);
+    const shutdownGrace = seconds('shutdown-grace-seconds', values['shutdown-grace-seconds']);
+    const certificates = certFile && keyFile ? fileCertificateSource(certFile, keyFile) : await devCertificateSource(values['dev-cert-dir']);
+    const metrics = webhookMetrics();
+    metrics.certificateExpiry.set(certificateExpirySeconds(certificates.current().cert));
+    certificates.onChange((pair) => metrics.certificateExpiry.set(certificateExpirySeconds(pair.cert)));
+    const clusterPolicies = values['watch-cluster-policies'] ? kubernetesClusterPolicyWatch() : undefined;
+    const policies = await policyStore(values.policies, (result) => metrics.policyReloads.inc({ result }), clusterPolicies);
     const lookup = kubernetesStatefulSetLookup();
     let shuttingDown = false;
+    let listenerClosed = false;
     const app = admissionApp(
       {
-        mutate: withLogging('mutate', admissionHandler('mutate', policies.current, lookup)),
-        validate: withLogging('validate', admissionHandler('validate', policies.current, lookup)),
+        mutate: withLogging('mutate', withMetrics('mutate', metrics, admissionHandler('mutate', policies.current, lookup))),
+        validate: withLogging('validate', withMetrics('validate', metrics, admissionHandler('validate', policies.current, lookup))),
       },
       () => ({
         ready: !shuttingDown,
         detail: { policies: policies.current().map((p) => p.name), policyErrors: policies.lastErrors(), shuttingDown },
       }),
+      metrics.registry,
     );
-    const server = createServer({ ...certificates.current(), minVersion: 'TLSv1.2' }, app);
+    const server = createServer(
+      // A TLS handshake or a request still incomplete after its timeout is cut off, checked every second.
+      { ...certificates.current(), ...serverTlsSettings, handshakeTimeout: 10_000, connectionsCheckingInterval: 1_000 },
+      (req, res) => {
+        // Once the listener is closed, a keep-alive client must not reuse its connection: tell it so.
+        if (listenerClosed) res.setHeader('connection', 'close');
+        app(req, res);
+      },
+    );
     // New handshakes get the new certificate; connections already open keep theirs.
-    certificates.onChange((pair) => server.setSecureContext({ ...pair, minVersion: 'TLSv1.2' }));
+    certificates.onChange((pair) => server.setSecureContext({ ...pair, ...serverTlsSettings }));
     // The API server's client reuses connections; keep them open longer than its idle timeout.
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 10_000;
     server.requestTimeout = 30_000;
+    // A connection that sends nothing for 10 s (one opened and never used, a stalled body) is closed.
+    server.timeout = 10_000;
+    // Each open TLS connection holds about 25 KB; a few API servers need tens. The cap bounds the memory
+    // an idle-connection flood can take, and connections already open keep being served.
+    server.maxConnections = 1_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, values.host, resolve);
@@ -93,22 +132,28 @@ export const serveCommand: Command = {
     const address = server.address();
     log('info', 'serving', { port: typeof address === 'object' && address ? address.port : port, host: values.host });
     return new Promise<number>((resolve) => {
-      const stop = (signal: string) => {
+      const stop = (signal: string, delay: number) => {
         if (shuttingDown) return;
         shuttingDown = true;
-        log('info', 'shutting down: readiness off, finishing requests in flight', { signal });
-        const grace = Number(values['shutdown-grace-seconds']) * 1000;
-        const deadline = setTimeout(() => server.closeAllConnections(), grace);
-        deadline.unref();
-        server.close(() => {
-          certificates.close();
-          policies.close();
-          resolve(0);
-        });
-        server.closeIdleConnections();
+        log('info', 'shutting down: readiness off; the listener closes after the delay', { signal, delaySeconds: delay / 1000 });
+        // API servers keep sending to this pod until its endpoint is removed, which follows the failing
+        // readiness probe with some lag: until then, keep accepting and answering.
+        setTimeout(() => {
+          listenerClosed = true;
+          log('info', 'listener closed; finishing requests in flight', { graceSeconds: shutdownGrace / 1000 });
+          const deadline = setTimeout(() => server.closeAllConnections(), shutdownGrace);
+          deadline.unref();
+          server.close(() => {
+            certificates.close();
+            policies.close();
+            resolve(0);
+          });
+          server.closeIdleConnections();
+        }, delay);
       };
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM', shutdownDelay));
+      // A person at a terminal wants it stopped now; there is no endpoint to drain.
+      process.once('SIGINT', () => stop('SIGINT', 0));
     });
   },
 };

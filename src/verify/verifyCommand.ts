@@ -153,7 +153,6 @@ async function verify(values: Values): Promise<number> {
 }
 
 export const verifyCommand: Command = {
-  summary: 'check that a replication group replicates (the promotion check)',
   async run(argv) {
     let json = false;
     try {

@@ -222,7 +222,7 @@ start kube-controller-manager \
   --use-service-account-credentials=false \
   --service-account-private-key-file="$PKI/sa.key" \
   --root-ca-file="$PKI/ca.crt" \
-  --controllers=statefulset,replicaset,deployment,job,garbagecollector,namespace,serviceaccount,serviceaccount-token,root-ca-cert-publisher,clusterrole-aggregation,endpoint,endpointslice,disruption
+  --controllers=statefulset,replicaset,deployment,job,garbagecollector,namespace,serviceaccount,serviceaccount-token,root-ca-cert-publisher,clusterrole-aggregation,endpoint,endpointslice,disruption,pvc-protection
 wait_for "ServiceAccount default/default" api_ok /api/v1/namespaces/default/serviceaccounts/default
 
 log "cluster ready (logs in $LOGS)"

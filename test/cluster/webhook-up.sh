@@ -20,13 +20,16 @@ if [[ -f "$DIR/pid" && -f "$DIR/port" ]] && kill -0 "$(cat "$DIR/pid")" 2>/dev/n
   log "webhook already running (pid $(cat "$DIR/pid"))"
 else
   (cd "$REPO" && npx tsc -p .)
+  # The webhook watches ReplicationPolicy objects: their CRD first, established, so its first list works.
+  kubectl apply -f "$REPO/kustomize/base/crd/replicationpolicy-crd.yaml" >&2
+  kubectl wait --for condition=established --timeout=30s crd/replicationpolicies.redis-replication.io >&2
   # Below the kernel's ephemeral range (32768+), so no outgoing connection holds it.
   port=$((10000 + RANDOM % 20000))
   while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
   echo "$port" >"$DIR/port"
   # setsid: the webhook outlives this shell, like the control plane does; webhook-down.sh stops it.
   setsid node "$REPO/dist/cli.js" serve --host 127.0.0.1 --port "$port" --dev-cert-dir "$DIR" \
-    --policies "$POLICIES" --shutdown-grace-seconds 2 </dev/null >"$STATE/logs/webhook.log" 2>&1 &
+    --policies "$POLICIES" --watch-cluster-policies --shutdown-grace-seconds 2 </dev/null >"$STATE/logs/webhook.log" 2>&1 &
   echo $! >"$DIR/pid"
   for _ in $(seq 1 100); do ready && break; sleep 0.1; done
   ready || { log "webhook did not become ready:"; tail -n 20 "$STATE/logs/webhook.log" >&2; exit 1; }

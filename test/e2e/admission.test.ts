@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, rmSync } from 'node:fs';
-import { get } from 'node:https';
+import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { eventually, kubectl, kubectlOk } from '../fixtures/kubectl.js';
 import { replicationGroupYaml } from '../fixtures/manifest.js';
+import { webhookPolicies } from '../fixtures/webhookPolicies.js';
 
 // Through a real kube-apiserver + StatefulSet controller (test/cluster/), with the webhook registered
 // from webhook/*.yaml. Every test works in a namespace of its own.
@@ -22,18 +22,6 @@ async function namespace(): Promise<string> {
 
 async function getStatefulSet(ns: string, name: string): Promise<V1StatefulSet> {
   return JSON.parse(await kubectlOk(['get', 'statefulset', name, '-n', ns, '-o', 'json'])) as V1StatefulSet;
-}
-
-/** The policy names the running webhook reports on /readyz. */
-function webhookPolicies(): Promise<string[]> {
-  const ca = readFileSync(fileURLToPath(new URL('../../.cluster/webhook/ca.crt', import.meta.url)));
-  return new Promise((resolve, reject) => {
-    get(`${process.env.RRW_WEBHOOK_URL}/readyz`, { ca }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve((JSON.parse(body) as { policies: string[] }).policies));
-    }).on('error', reject);
-  });
 }
 
 describe('mutation through the API server', () => {

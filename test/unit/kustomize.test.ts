@@ -149,7 +149,9 @@ describe('base', () => {
     const pod = deployment.spec.template.spec;
     expect(pod.containers).toHaveLength(1);
     const container = pod.containers[0];
-    expect(container.args).toEqual(['serve', '--port', '8443', '--tls-cert-file', '/tls/tls.crt', '--tls-private-key-file', '/tls/tls.key', '--policies', '/policies']);
+    expect(container.args).toEqual([
+      'serve', '--port', '8443', '--tls-cert-file', '/tls/tls.crt', '--tls-private-key-file', '/tls/tls.key', '--policies', '/policies', '--watch-cluster-policies',
+    ]);
     const mountOf = (path: string) => container.volumeMounts.find((m: Doc) => path.startsWith(`${m.mountPath}/`) || path === m.mountPath);
     const volumeOf = (path: string) => pod.volumes.find((v: Doc) => v.name === mountOf(path)?.name);
 
@@ -220,11 +222,18 @@ describe('base', () => {
 describe.each(['kustomize/overlays/default', 'kustomize/overlays/production'])('webhook configurations in %s', (dir) => {
   test('sideEffects None, v1 reviews only, timeout at most 10s, system namespaces excluded', async () => {
     const all = webhooks(await build(dir));
-    expect(all.map((w) => w.name).sort()).toEqual(['mutate.redis-replication.io', 'validate-scale.redis-replication.io', 'validate.redis-replication.io']);
+    expect(all.map((w) => w.name).sort()).toEqual([
+      'mutate.redis-replication.io',
+      'validate-policy.redis-replication.io',
+      'validate-scale.redis-replication.io',
+      'validate.redis-replication.io',
+    ]);
     for (const webhook of all) {
       expect(webhook.sideEffects).toBe('None');
       expect(webhook.admissionReviewVersions).toEqual(['v1']);
       expect(webhook.timeoutSeconds).toBeLessThanOrEqual(10);
+      // A namespaceSelector means nothing to cluster-scoped objects, so only namespaced rules carry one.
+      if (webhook.rules.every((r: Doc) => r.scope === 'Cluster')) continue;
       const excluded = webhook.namespaceSelector.matchExpressions.find((e: Doc) => e.key === 'kubernetes.io/metadata.name' && e.operator === 'NotIn');
       expect(excluded.values).toEqual(expect.arrayContaining(['kube-system', systemNamespace]));
     }
@@ -234,6 +243,23 @@ describe.each(['kustomize/overlays/default', 'kustomize/overlays/production'])('
     const scale = webhooks(await build(dir)).find((w) => w.name === 'validate-scale.redis-replication.io');
     expect(scale.rules).toEqual([expect.objectContaining({ apiGroups: ['apps'], resources: ['statefulsets/scale'], operations: ['UPDATE'] })]);
     expect(scale.clientConfig.service.path).toBe('/validate');
+  });
+
+  test('ReplicationPolicy objects are validated, as the CRD names them', async () => {
+    const docs = await build(dir);
+    const crd = one(docs, 'CustomResourceDefinition');
+    const policy = webhooks(docs).find((w) => w.name === 'validate-policy.redis-replication.io');
+    expect(policy.rules).toEqual([
+      {
+        apiGroups: [crd.spec.group],
+        apiVersions: crd.spec.versions.map((v: Doc) => v.name),
+        operations: ['CREATE', 'UPDATE'],
+        resources: [crd.spec.names.plural],
+        scope: crd.spec.scope,
+      },
+    ]);
+    expect(policy.clientConfig.service.path).toBe('/validate');
+    expect(policy.failurePolicy).toBe('Fail');
   });
 
   test('call the Service on 443 and trust the CA of the serving Certificate', async () => {

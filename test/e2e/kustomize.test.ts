@@ -1,0 +1,89 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments, stringify } from 'yaml';
+import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
+
+// The built overlays, dry-run by the real API server (test/cluster/): every object passes the API
+// server's own validation, the CRD schemas (cert-manager's and ours), and the admission chain, our
+// webhook included. Nothing of the overlays is stored: the webhook configurations especially, which
+// would point the cluster at a Service that does not run here.
+//
+// The test cluster already holds the webhook registration of test/cluster/register-webhook.mjs under
+// the overlays' names. A dry run against it would test an update of that (for server-side apply, one
+// merged with its URL clientConfig, which is invalid), so the configurations are dry-run under names
+// of their own: what a first install creates.
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const systemNamespace = 'redis-replication-system';
+const ourCrd = `${repo}kustomize/base/crd/replicationpolicy-crd.yaml`;
+let createdNamespace = false;
+
+interface Manifest {
+  kind: string;
+  metadata: { name: string };
+}
+
+function build(overlay: string): { yaml: string; objects: Manifest[] } {
+  const built = execFileSync('kubectl', ['kustomize', `${repo}kustomize/overlays/${overlay}`], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  const objects = parseAllDocuments(built).map((d) => d.toJS() as Manifest);
+  for (const object of objects) if (object.kind.endsWith('WebhookConfiguration')) object.metadata.name += '-dry-run';
+  return { yaml: objects.map((o) => stringify(o)).join('---\n'), objects };
+}
+
+/**
+ * kubectl moves objects it applied client-side (our CRD, the namespace: see beforeAll and the global
+ * setup) to server-side ownership on their first server-side apply; a dry run cannot, and says so.
+ */
+function withoutOwnershipMigration(stderr: string): string {
+  return stderr.replace(/^Warning: failed to migrate kubectl\.kubernetes\.io\/last-applied-configuration for Server-Side Apply\..*\n/gm, '');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The local registration of the webhook (register-webhook.mjs): a URL, not the overlays' Service. */
+async function registeredClientConfigs(): Promise<string> {
+  return kubectlOk(['get', 'validatingwebhookconfiguration', 'redis-replication-webhook', '-o', 'jsonpath={.webhooks[*].clientConfig}']);
+}
+
+beforeAll(async () => {
+  // What the overlays need to exist first, as docs/deployment.md says: cert-manager's CRDs and ours,
+  // established; and the namespace, which a dry run would not create for the objects in it.
+  const certManagerCrds = execFileSync('bash', [`${repo}test/cluster/cert-manager-crds.sh`], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  // Server-side: the largest CRD is too big for client-side apply's last-applied annotation.
+  await kubectlOk(['apply', '--server-side', '-f', '-'], certManagerCrds);
+  await kubectlOk(['apply', '-f', ourCrd]);
+  await kubectlOk(['wait', '--for', 'condition=established', '--timeout=60s', '-f', '-'], certManagerCrds);
+  await kubectlOk(['wait', '--for', 'condition=established', '--timeout=60s', '-f', ourCrd]);
+  if ((await kubectl(['get', 'namespace', systemNamespace])).code !== 0) {
+    await kubectlOk(['apply', '-f', `${repo}kustomize/base/namespace.yaml`]);
+    createdNamespace = true;
+  }
+}, 180_000);
+
+afterAll(async () => {
+  // The CRDs stay: other tests may rely on ours, and cert-manager's harm nothing.
+  if (createdNamespace) await kubectl(['delete', 'namespace', systemNamespace, '--wait=false']);
+});
+
+describe.each(['default', 'production'])('kustomize/overlays/%s', (overlay) => {
+  test.each([
+    ['client-side apply', []],
+    ['server-side apply', ['--server-side']],
+  ])('passes kubectl apply --dry-run=server (%s)', async (_mode, flags) => {
+    const registered = await registeredClientConfigs();
+    const { yaml, objects } = build(overlay);
+    const result = await kubectl(['apply', '--dry-run=server', ...flags, '-f', '-'], yaml);
+    expect(withoutOwnershipMigration(result.stderr)).toBe('');
+    expect(result.code).toBe(0);
+    // One line per object, each marked as a dry run.
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toHaveLength(objects.length);
+    for (const line of lines) expect(line).toMatch(/\(server dry run\)$/);
+    for (const { kind, metadata } of objects) expect(result.stdout).toMatch(new RegExp(`^${kind.toLowerCase()}(\\.[a-z0-9.-]+)?/${escapeRegExp(metadata.name)} `, 'm'));
+    expect(objects.map((o) => o.kind)).toEqual(expect.arrayContaining(['Certificate', 'Issuer', 'ReplicationPolicy', 'ValidatingWebhookConfiguration']));
+    // Nothing was stored: the local registration is as it was.
+    expect(await registeredClientConfigs()).toBe(registered);
+  }, 60_000);
+});

@@ -1,0 +1,217 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { CoreV1Event, V1Pod, V1PodList, V1StatefulSet } from '@kubernetes/client-node';
+import { eventually, kubectl, kubectlOk } from '../fixtures/kubectl.js';
+import { replicationGroupYaml } from '../fixtures/manifest.js';
+import { PodRedisServers } from '../fixtures/podRedis.js';
+import { assertBuilt, runVerify, type CliRun } from '../fixtures/runVerify.js';
+import { webhookPolicies } from '../fixtures/webhookPolicies.js';
+
+// The promotion check against the local control plane (test/cluster/): the StatefulSet controller
+// creates the Pods, the webhook shapes them, and since no kubelet runs, this test plays it: it starts
+// each pod's redis-server on a loopback address from the init script stored in that Pod, runs the
+// Pod's readiness probe, and reports the pod Running and Ready with that address as its IP, so that
+// OrderedReady moves on to the next ordinal. `verify --statefulset` then finds everything through the API.
+
+const execFileP = promisify(execFile);
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+// The name the promotion-check component is written for, so its Role applies unchanged.
+const name = 'redis';
+const ns = `e2e-verify-${process.pid}`;
+const policyName = `e2e-verify-${process.pid}`;
+// Loopback addresses of their own (the redis project uses 127.0.0.2-8), on a port only this test uses.
+const hosts = ['127.0.0.21', '127.0.0.22', '127.0.0.23'];
+const port = 26000 + (process.pid % 1000);
+const policyFile = () => join(process.env.RRW_POLICIES_DIR!, `${policyName}.yaml`);
+
+let servers: PodRedisServers | undefined;
+const scratch = mkdtempSync(join(tmpdir(), 'rrw-e2e-verify-'));
+
+interface JsonReport {
+  result: string;
+  summary: string;
+  members: { name: string; address: string; podReady?: boolean }[];
+  checks: { check: string; member: string; status: string; expected: string; found: string }[];
+}
+
+/** The JSON report of a run that exited with `code`; otherwise fails with everything the run printed. */
+function report(run: CliRun, code: number): JsonReport {
+  if (run.code !== code) throw new Error(`verify: expected exit ${code}; found ${run.code} after ${run.elapsedMs} ms\nstdout: ${run.stdout}\nstderr: ${run.stderr}`);
+  return JSON.parse(run.stdout) as JsonReport;
+}
+
+async function resourceVersion(kind: string, objectName: string): Promise<string> {
+  return kubectlOk(['get', kind, objectName, '-n', ns, '-o', 'jsonpath={.metadata.resourceVersion}']);
+}
+
+async function getPod(podName: string): Promise<V1Pod | undefined> {
+  const result = await kubectl(['get', 'pod', podName, '-n', ns, '-o', 'json']);
+  return result.code === 0 ? (JSON.parse(result.stdout) as V1Pod) : undefined;
+}
+
+async function getStatefulSet(): Promise<V1StatefulSet> {
+  return JSON.parse(await kubectlOk(['get', 'statefulset', name, '-n', ns, '-o', 'json'])) as V1StatefulSet;
+}
+
+/** The role label of every pod of the group, by pod name (undefined: no label). */
+async function roles(): Promise<Record<string, string | undefined>> {
+  const pods = JSON.parse(await kubectlOk(['get', 'pods', '-n', ns, '-l', `app.kubernetes.io/name=${name}`, '-o', 'json'])) as V1PodList;
+  return Object.fromEntries(pods.items.map((p) => [p.metadata!.name!, p.metadata!.labels?.['redis-replication/role']]));
+}
+
+async function verifiedAnnotation(): Promise<unknown> {
+  const value = (await getStatefulSet()).metadata!.annotations?.['redis-replication/verified'];
+  return value === undefined ? undefined : JSON.parse(value);
+}
+
+async function events(reason: string): Promise<CoreV1Event[]> {
+  const selector = `involvedObject.kind=StatefulSet,involvedObject.name=${name},reason=${reason}`;
+  return (JSON.parse(await kubectlOk(['get', 'events', '-n', ns, '--field-selector', selector, '-o', 'json'])) as { items: CoreV1Event[] }).items;
+}
+
+/** What the kubelet would report once the pod's containers run and its readiness probe passes. */
+async function reportRunningAndReady(podName: string, ip: string): Promise<void> {
+  const now = new Date().toISOString();
+  const condition = (type: string) => ({ type, status: 'True', lastTransitionTime: now });
+  const status = {
+    phase: 'Running',
+    podIP: ip,
+    podIPs: [{ ip }],
+    startTime: now,
+    conditions: ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'].map(condition),
+    containerStatuses: [{ name: 'redis', image: 'redis:7.2', imageID: '', ready: true, started: true, restartCount: 0, state: { running: { startedAt: now } } }],
+  };
+  await kubectlOk(['patch', 'pod', podName, '-n', ns, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })]);
+}
+
+/** A kubeconfig for the promotion-check ServiceAccount: the API server of the admin kubeconfig, a token of the account. */
+async function serviceAccountKubeconfig(account: string): Promise<string> {
+  const server = await kubectlOk(['config', 'view', '--raw', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}']);
+  const ca = await kubectlOk(['config', 'view', '--raw', '--minify', '-o', 'jsonpath={.clusters[0].cluster.certificate-authority-data}']);
+  const token = (await kubectlOk(['create', 'token', account, '-n', ns, '--duration=10m'])).trim();
+  const file = join(scratch, `${account}.kubeconfig`);
+  const config = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'e2e', cluster: { server, 'certificate-authority-data': ca } }],
+    users: [{ name: account, user: { token } }],
+    contexts: [{ name: account, context: { cluster: 'e2e', user: account, namespace: ns } }],
+    'current-context': account,
+  };
+  writeFileSync(file, JSON.stringify(config), { mode: 0o600 });
+  return file;
+}
+
+beforeAll(async () => {
+  assertBuilt();
+  servers = await PodRedisServers.create();
+  await kubectlOk(['create', 'namespace', ns]);
+  // A policy for this namespace only: a port of our own, and no 5 s wait before a follower's first sync.
+  writeFileSync(
+    policyFile(),
+    [
+      'apiVersion: redis-replication.io/v1alpha1',
+      'kind: ReplicationPolicy',
+      `metadata: {name: ${policyName}}`,
+      'spec:',
+      `  namespaces: [${ns}]`,
+      `  port: ${port}`,
+      '  config: {repl-diskless-sync-delay: "0"}',
+      '',
+    ].join('\n'),
+  );
+  await eventually(async () => ((await webhookPolicies()).includes(policyName) ? true : undefined), 15_000, `the webhook to load policy ${policyName}`);
+  await kubectlOk(['apply', '-f', '-'], replicationGroupYaml(ns, name));
+
+  // OrderedReady: the controller creates pod N+1 only once pod N is Running and Ready.
+  for (const [ordinal, host] of hosts.entries()) {
+    const podName = `${name}-${ordinal}`;
+    const pod = await eventually(() => getPod(podName), 30_000, `the StatefulSet controller to create pod ${podName}`);
+    await servers.start(pod, host, hosts[0]!);
+    await eventually(async () => ((await servers!.ready(pod, host)) ? true : undefined), 20_000, `the readiness probe of ${podName} to pass`).catch((error: Error) => {
+      throw new Error(`${error.message}; its redis-server said:\n${servers!.log(podName)}`);
+    });
+    await reportRunningAndReady(podName, host);
+  }
+  await eventually(async () => ((await getStatefulSet()).status?.readyReplicas === hosts.length ? true : undefined), 20_000, 'the StatefulSet to count 3 ready replicas');
+}, 120_000);
+
+afterAll(async () => {
+  await servers?.stop();
+  rmSync(policyFile(), { force: true });
+  rmSync(scratch, { recursive: true, force: true });
+  await kubectl(['delete', 'namespace', ns, '--wait=false']);
+  // No pvc-protection controller runs in the local control plane, so nothing would remove the PVCs'
+  // kubernetes.io/pvc-protection finalizer and the namespace would stay Terminating.
+  const claims = await kubectl(['get', 'pvc', '-n', ns, '-o', 'name']);
+  for (const claim of claims.stdout.split('\n').filter(Boolean)) {
+    await kubectl(['patch', claim, '-n', ns, '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
+  }
+}, 30_000);
+
+describe('verify --statefulset through the API server', () => {
+  test('the pods the controller created, shaped by the policy, pass; roles, annotation and Event are recorded', async () => {
+    const sts = await getStatefulSet();
+    expect(sts.metadata!.annotations!['redis-replication/mutated-by']).toContain(`policy=${policyName}`);
+
+    const run = await runVerify(['--namespace', ns, '--statefulset', name, '--timeout', '60', '--output', 'json']);
+    const result = report(run, 0);
+    expect({ result: result.result, unmet: result.checks.filter((c) => c.status !== 'passed') }).toEqual({ result: 'passed', unmet: [] });
+    // Discovered through the API: the pod IPs, and the port from the webhook's init container (no --port given).
+    expect(result.members).toEqual(hosts.map((host, ordinal) => ({ name: `${name}-${ordinal}`, address: `${host}:${port}`, podReady: true })));
+    expect(result.checks.map((c) => c.check)).toEqual(expect.arrayContaining(['canary-acknowledged', 'canary-replicated', 'canary-removed']));
+
+    expect(await roles()).toEqual({ [`${name}-0`]: 'leader', [`${name}-1`]: 'follower', [`${name}-2`]: 'follower' });
+    // What the component's redis-leader Service selects.
+    const leaders = await kubectlOk(['get', 'pods', '-n', ns, '-l', `app.kubernetes.io/name=${name},redis-replication/role=leader`, '-o', 'name']);
+    expect(leaders.trim()).toBe(`pod/${name}-0`);
+    expect(await verifiedAnnotation()).toEqual({ time: expect.any(String), result: 'passed', summary: result.summary });
+    const verified = await events('ReplicationVerified');
+    expect(verified).toHaveLength(1);
+    expect(verified[0]).toMatchObject({ type: 'Normal', message: result.summary, involvedObject: { uid: sts.metadata!.uid } });
+  }, 90_000);
+
+  test('the promotion-check component\'s ServiceAccount and Role are enough to verify and record', async () => {
+    const component = join(repo, 'kustomize', 'components', 'promotion-check');
+    await kubectlOk(['apply', '-n', ns, ...['service-account.yaml', 'role.yaml', 'role-binding.yaml'].flatMap((f) => ['-f', join(component, f)])]);
+    // A label to write, so that the run needs every permission it has: pod patch, StatefulSet get and patch, pod list, Event create.
+    await kubectlOk(['label', 'pod', `${name}-1`, '-n', ns, 'redis-replication/role-']);
+    const kubeconfig = await serviceAccountKubeconfig('redis-promotion-check');
+    // The token is no more than the Role: it cannot read Secrets, nor write the pod template.
+    expect((await kubectl(['--kubeconfig', kubeconfig, 'auth', 'can-i', 'list', 'secrets', '-n', ns])).stdout.trim()).toBe('no');
+    expect((await kubectl(['--kubeconfig', kubeconfig, 'auth', 'can-i', 'update', `statefulset/${name}`, '-n', ns])).stdout.trim()).toBe('no');
+    const untouched = [`${name}-0`, `${name}-2`];
+    const versionsBefore = await Promise.all(untouched.map((pod) => resourceVersion('pod', pod)));
+
+    const run = await runVerify(['--kubeconfig', kubeconfig, '--namespace', ns, '--statefulset', name, '--timeout', '60', '--output', 'json']);
+    expect(report(run, 0).result).toBe('passed');
+    expect(await roles()).toEqual({ [`${name}-0`]: 'leader', [`${name}-1`]: 'follower', [`${name}-2`]: 'follower' });
+    // Pods whose label was already right are not written.
+    expect(await Promise.all(untouched.map((pod) => resourceVersion('pod', pod)))).toEqual(versionsBefore);
+    expect(await events('ReplicationVerified')).toHaveLength(2);
+  }, 60_000);
+
+  test('a follower that left the group fails the check: its role label comes off, the annotation and a Warning Event say so', async () => {
+    await execFileP('redis-cli', ['-h', hosts[2]!, '-p', String(port), 'replicaof', 'no', 'one']);
+
+    const run = await runVerify(['--namespace', ns, '--statefulset', name, '--timeout', '2', '--output', 'json']);
+    const result = report(run, 1);
+    expect(result.result).toBe('failed');
+    expect(result.checks.filter((c) => c.status === 'failed')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ member: `${name}-2`, check: 'follower-role', found: 'role master' }),
+        expect.objectContaining({ member: `${name}-0`, check: 'leader-replicas', found: 'connected_slaves:1' }),
+      ]),
+    );
+
+    expect(await roles()).toEqual({ [`${name}-0`]: 'leader', [`${name}-1`]: 'follower', [`${name}-2`]: undefined });
+    expect(await verifiedAnnotation()).toEqual({ time: expect.any(String), result: 'failed', summary: result.summary });
+    const broken = await events('ReplicationBroken');
+    expect(broken).toHaveLength(1);
+    expect(broken[0]).toMatchObject({ type: 'Warning', message: result.summary.length <= 1024 ? result.summary : expect.stringMatching(/\.\.\.$/) });
+  }, 60_000);
+});
