@@ -1,4 +1,5 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { decodeAdmissionReview } from '../admission/decodeAdmissionReview.js';
 import type { AdmissionHandler } from './admissionHandler.js';
@@ -48,38 +49,36 @@ function admissionRoute(handler: AdmissionHandler): Route {
 }
 
 /**
- * The webhook's HTTP surface on plain node:http: five fixed routes need no framework, and a framework's
- * routing and body parsing cost more per admission than the admission itself (docs/performance.md).
+ * The webhook's HTTP surface: express for the routes, our own body reader (bounded size and nesting,
+ * no compressed bodies) and JSON writer, because express.json's parsing and res.json's formatting cost
+ * more per admission than the admission itself (docs/performance.md).
  */
-export function admissionApp(handlers: { mutate: AdmissionHandler; validate: AdmissionHandler }, readiness: () => Readiness, metrics: Registry): RequestListener {
-  const routes: Record<string, Route> = {
-    'POST /mutate': admissionRoute(handlers.mutate),
-    'POST /validate': admissionRoute(handlers.validate),
-    'GET /healthz': (_req, res) => send(res, 200, { status: 'ok' }),
-    'GET /readyz': (_req, res) => {
-      const { ready, detail } = readiness();
-      send(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', ...detail });
-    },
-    'GET /metrics': (_req, res) => {
-      metrics.metrics().then(
-        (text) => {
-          res.writeHead(200, { 'content-type': metrics.contentType, 'content-length': Buffer.byteLength(text) });
-          res.end(text);
-        },
-        (error: unknown) => fail(res, 500, `metrics: ${message(error)}`),
-      );
-    },
+export function admissionApp(handlers: { mutate: AdmissionHandler; validate: AdmissionHandler }, readiness: () => Readiness, metrics: Registry): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.post('/mutate', admissionRoute(handlers.mutate));
+  app.post('/validate', admissionRoute(handlers.validate));
+  app.get('/healthz', (_req, res) => send(res, 200, { status: 'ok' }));
+  app.get('/readyz', (_req, res) => {
+    const { ready, detail } = readiness();
+    send(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', ...detail });
+  });
+  app.get('/metrics', (_req, res) => {
+    metrics.metrics().then(
+      (text) => {
+        res.writeHead(200, { 'content-type': metrics.contentType, 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+      },
+      (error: unknown) => fail(res, 500, `metrics: ${message(error)}`),
+    );
+  });
+  app.use((_req, res) => fail(res, 404, 'not found: POST /mutate, POST /validate, GET /healthz, GET /readyz, GET /metrics'));
+  const failed: ErrorRequestHandler = (error: unknown, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    log('error', 'request failed', { error: message(error) });
+    return fail(res, 500, `request failed: ${message(error)}`);
   };
-  return (req, res) => {
-    // HEAD is answered as GET; Node leaves the body out.
-    const method = req.method === 'HEAD' ? 'GET' : req.method;
-    const route = routes[`${method} ${(req.url ?? '/').split('?')[0]}`];
-    if (!route) return fail(res, 404, 'not found: POST /mutate, POST /validate, GET /healthz, GET /readyz, GET /metrics');
-    try {
-      route(req, res);
-    } catch (error) {
-      log('error', 'request failed', { error: message(error) });
-      fail(res, 500, `request failed: ${message(error)}`);
-    }
-  };
+  app.use(failed);
+  return app;
 }
