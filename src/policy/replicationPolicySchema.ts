@@ -41,7 +41,8 @@ export const replicationPolicySchema = {
         config: {
           type: 'object',
           // Keys are redis.conf directives; the property-name rule is checked in code (CRDs cannot express it).
-          additionalProperties: { type: 'string' },
+          // One line each: a newline would smuggle extra directives (even replicaof) into redis.conf.
+          additionalProperties: { type: 'string', pattern: '^[^\\r\\n]*$' },
         },
         auth: {
           type: 'object',
