@@ -6,18 +6,20 @@ export type Selection = { ok: true; policy: EffectivePolicy } | { ok: false; err
 
 /**
  * Which policy governs a StatefulSet:
- * 1. the annotation `redis-replication/policy: NAME`, when present, names it exactly;
+ * 1. the annotation `redis-replication/policy: NAME`, when present, names it exactly, among the policies
+ *    that apply to the namespace (so nobody escapes their namespace's policy by naming a laxer one);
  * 2. otherwise a policy that lists the namespace beats one that applies to all namespaces;
  * 3. then the higher `spec.priority`, then the name in alphabetical order (so the choice is stable).
  */
 export function selectPolicy(policies: readonly EffectivePolicy[], namespace: string, annotations: Record<string, string> | undefined): Selection {
+  const candidates = policies.filter((p) => p.namespaces.length === 0 || p.namespaces.includes(namespace));
   const wanted = annotations?.[policyAnnotation];
   if (wanted !== undefined) {
-    const named = policies.find((p) => p.name === wanted);
+    const named = candidates.find((p) => p.name === wanted);
     if (named) return { ok: true, policy: named };
-    return { ok: false, error: `metadata.annotations["${policyAnnotation}"]: found "${wanted}"; allowed: ${policies.map((p) => p.name).join(', ')}` };
+    const allowed = candidates.map((p) => p.name).join(', ') || 'none';
+    return { ok: false, error: `metadata.annotations["${policyAnnotation}"]: found "${wanted}"; allowed: a policy for namespace "${namespace}" (${allowed})` };
   }
-  const candidates = policies.filter((p) => p.namespaces.length === 0 || p.namespaces.includes(namespace));
   candidates.sort(
     (a, b) =>
       Number(b.namespaces.length > 0) - Number(a.namespaces.length > 0) || b.priority - a.priority || a.name.localeCompare(b.name),

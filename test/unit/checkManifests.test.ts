@@ -87,7 +87,7 @@ describe('admitStatefulSet', () => {
     const admission = admitStatefulSet(sts, 'default', policies);
     expect(admission.allowed).toBe(false);
     expect(admission.warnings).toEqual([expect.stringContaining('found "missing"')]);
-    expect(admission.message).toContain('found "missing"; allowed: default');
+    expect(admission.message).toContain('found "missing"; allowed: a policy for namespace "default" (default)');
   });
 });
 
