@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The one CLI. Each subcommand lives in its own module and exports a `Command`; this file only dispatches.
 import type { Command } from './command.js';
+import { errorMessage } from './errorMessage.js';
 
 // Each command is imported only when it runs: @kubernetes/client-node alone takes most of a second to
 // load, and `check` in a CI step or `serve` starting cold should not pay for what they do not use.
@@ -41,7 +42,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`redis-replication-webhook: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`redis-replication-webhook: ${errorMessage(error)}\n`);
     process.exitCode = 2;
   },
 );

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
+import { errorMessage } from '../errorMessage.js';
 import { loadPolicyDirectory } from '../policy/loadPolicyDirectory.js';
 import { policySet } from '../policy/policySet.js';
 import type { EffectivePolicy } from '../policy/replicationPolicy.js';
@@ -70,7 +71,7 @@ export const checkCommand: Command = {
     try {
       text = await readInput(values.file);
     } catch (error) {
-      return fail([`check: cannot read ${source}: ${error instanceof Error ? error.message : String(error)}`]);
+      return fail([`check: cannot read ${source}: ${errorMessage(error)}`]);
     }
     const policies = await loadPolicies(values.policies);
     if (!policies.ok) return fail([`check: cannot load the policies in ${values.policies}:`, ...policies.errors]);

@@ -1,5 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
+import { errorMessage } from '../errorMessage.js';
 
 /** One object of a manifest stream, and where it was: `document 3`, or `document 3, items[0]` inside a List. */
 export interface ManifestObject {
@@ -55,7 +56,7 @@ export function parseManifests(text: string, source: string): ManifestParse {
       value = doc.toJS();
     } catch (error) {
       // toJS refuses, for one, an alias bomb (more aliases than the parser allows).
-      errors.push(`${source} (${where}): not usable YAML: ${error instanceof Error ? error.message : String(error)}`);
+      errors.push(`${source} (${where}): not usable YAML: ${errorMessage(error)}`);
       continue;
     }
     // An empty document, e.g. after a trailing `---`, is no object at all; kubectl skips it too.

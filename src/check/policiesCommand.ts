@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
+import { errorMessage } from '../errorMessage.js';
 import { duplicatePolicyNames, readPolicyFiles, type PolicyFile } from '../policy/loadPolicyDirectory.js';
 
 const help = `Usage: redis-replication-webhook policies validate [DIR]
@@ -36,7 +37,7 @@ export const policiesCommand: Command = {
     try {
       files = await readPolicyFiles(dir);
     } catch (error) {
-      process.stderr.write(`policies: cannot read ${dir}: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(`policies: cannot read ${dir}: ${errorMessage(error)}\n`);
       return 2;
     }
     // The same folder-wide check serve makes: a policy is chosen by name, so names are unique.

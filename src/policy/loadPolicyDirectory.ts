@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { errorMessage } from '../errorMessage.js';
 import { effectivePolicy } from './effectivePolicy.js';
 import type { EffectivePolicy } from './replicationPolicy.js';
 import { validatePolicyDocument } from './validatePolicyDocument.js';
@@ -25,7 +26,7 @@ export async function loadPolicyDirectory(dir: string): Promise<PolicyLoad> {
   try {
     files = await readPolicyFiles(dir);
   } catch (error) {
-    return { ok: false, errors: [`${dir}: ${error instanceof Error ? error.message : String(error)}`] };
+    return { ok: false, errors: [`${dir}: ${errorMessage(error)}`] };
   }
   const policies = files.flatMap((f) => f.policies);
   const errors = [...files.flatMap((f) => f.errors), ...duplicatePolicyNames(dir, policies)];

@@ -1,4 +1,4 @@
-// A ReplicationPolicy: every knob of the webhook, kept in git (policies/) and, later, as a cluster object.
+// A ReplicationPolicy: every knob of the webhook, kept in git (policies/) and applied as a cluster object.
 
 export const ruleNames = ['replicas', 'serviceName', 'podManagementPolicy', 'image', 'replicaof', 'persistence'] as const;
 export type RuleName = (typeof ruleNames)[number];

@@ -5,8 +5,3 @@ export function redisContainer(sts: V1StatefulSet): V1Container | undefined {
   const containers = sts.spec?.template?.spec?.containers ?? [];
   return containers.find((c) => c?.name === 'redis') ?? containers.find((c) => c !== null && typeof c === 'object');
 }
-
-export function redisContainerIndex(sts: V1StatefulSet): number {
-  const container = redisContainer(sts);
-  return container ? (sts.spec?.template?.spec?.containers ?? []).indexOf(container) : -1;
-}

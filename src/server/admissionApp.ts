@@ -2,12 +2,13 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { decodeAdmissionReview } from '../admission/decodeAdmissionReview.js';
+import { errorMessage } from '../errorMessage.js';
 import type { AdmissionHandler } from './admissionHandler.js';
 import { log } from './log.js';
 import { readJsonBody } from './readJsonBody.js';
 
 /** Kubernetes objects are at most ~1.5 MiB (etcd's limit); a review carries object and oldObject. */
-export const bodyLimitBytes = 4 * 1024 * 1024;
+const bodyLimitBytes = 4 * 1024 * 1024;
 
 export interface Readiness {
   ready: boolean;
@@ -26,10 +27,6 @@ function fail(res: ServerResponse, status: number, error: string): void {
   send(res, status, { error });
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** HTTP to handler: content type, body, decode, and errors as JSON; never a stack trace, never a crash. */
 function admissionRoute(handler: AdmissionHandler): Route {
   return (req, res) => {
@@ -40,8 +37,8 @@ function admissionRoute(handler: AdmissionHandler): Route {
       return handler(decoded.review).then(
         (answer) => send(res, 200, answer),
         (error: unknown) => {
-          log('error', 'admission failed', { uid: decoded.review.request?.uid, error: message(error) });
-          fail(res, 500, `admission failed: ${message(error)}`);
+          log('error', 'admission failed', { uid: decoded.review.request?.uid, error: errorMessage(error) });
+          fail(res, 500, `admission failed: ${errorMessage(error)}`);
         },
       );
     });
@@ -70,14 +67,14 @@ export function admissionApp(handlers: { mutate: AdmissionHandler; validate: Adm
         res.writeHead(200, { 'content-type': metrics.contentType, 'content-length': Buffer.byteLength(text) });
         res.end(text);
       },
-      (error: unknown) => fail(res, 500, `metrics: ${message(error)}`),
+      (error: unknown) => fail(res, 500, `metrics: ${errorMessage(error)}`),
     );
   });
   app.use((_req, res) => fail(res, 404, 'not found: POST /mutate, POST /validate, GET /healthz, GET /readyz, GET /metrics'));
   const failed: ErrorRequestHandler = (error: unknown, _req, res, next) => {
     if (res.headersSent) return next(error);
-    log('error', 'request failed', { error: message(error) });
-    return fail(res, 500, `request failed: ${message(error)}`);
+    log('error', 'request failed', { error: errorMessage(error) });
+    return fail(res, 500, `request failed: ${errorMessage(error)}`);
   };
   app.use(failed);
   return app;

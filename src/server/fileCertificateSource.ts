@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
+import { errorMessage } from '../errorMessage.js';
 import type { CertificatePair, CertificateSource } from './certificateSource.js';
 import { log } from './log.js';
 
@@ -21,7 +22,7 @@ export function fileCertificateSource(certFile: string, keyFile: string, interva
     try {
       next = read();
     } catch (error) {
-      log('warn', 'certificate files not usable yet; still serving the previous certificate', { certFile, keyFile, error: (error as Error).message });
+      log('warn', 'certificate files not usable yet; still serving the previous certificate', { certFile, keyFile, error: errorMessage(error) });
       return;
     }
     if (next.cert === current.cert && next.key === current.key) return;

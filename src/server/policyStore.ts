@@ -10,7 +10,6 @@ export interface PolicyStore {
   current(): readonly EffectivePolicy[];
   /** The errors of the last failed reload of each source, while the last good set stays in force; empty when healthy. */
   lastErrors(): readonly string[];
-  reload(): Promise<boolean>;
   close(): void;
 }
 
@@ -81,7 +80,6 @@ export async function policyStore(dir: string | undefined, onReload: (result: Re
   return {
     current: () => policies,
     lastErrors: () => [...errors, ...clusterErrors],
-    reload,
     close: () => {
       clearTimeout(pending);
       watcher?.close();

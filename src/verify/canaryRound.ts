@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import { errorMessage } from './errorMessage.js';
+import { errorMessage } from '../errorMessage.js';
 import type { CanaryFacts, CanaryReadBack } from './replicationFacts.js';
 
 export interface CanaryFollower {

@@ -1,5 +1,5 @@
 import { ApiException, AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { errorMessage } from './errorMessage.js';
+import { errorMessage } from '../errorMessage.js';
 
 export interface KubernetesApis {
   apps: AppsV1Api;

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { errorMessage } from './errorMessage.js';
+import { errorMessage } from '../errorMessage.js';
 import { memberAddress, type Member } from './member.js';
 import { redisAnswer } from './redisAnswer.js';
 import type { RedisAnswer } from './replicationFacts.js';

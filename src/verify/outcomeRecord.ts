@@ -5,9 +5,9 @@ import type { ReplicationOutcome } from './replicationOutcome.js';
 
 // Names the promotion check writes into the cluster. A Service selects the leader by the role label,
 // so changing either breaks what users built on them.
-export const roleLabel = 'redis-replication/role';
+const roleLabel = 'redis-replication/role';
 export const verifiedAnnotation = 'redis-replication/verified';
-export const eventReasons = { passed: 'ReplicationVerified', failed: 'ReplicationBroken' } as const;
+const eventReasons = { passed: 'ReplicationVerified', failed: 'ReplicationBroken' } as const;
 const component = 'redis-replication-verify';
 // The API server's limit on an event message.
 const eventMessageLimit = 1024;
@@ -28,7 +28,7 @@ function passed(results: readonly CheckResult[], member: string, check: CheckNam
  * follower when it replicates from pod 0. Undefined when unverified, so the label comes off and a
  * Service selecting the leader stops sending traffic to a pod that is not it.
  */
-export function verifiedRole(members: readonly Member[], results: readonly CheckResult[], member: Member): VerifiedRole | undefined {
+function verifiedRole(members: readonly Member[], results: readonly CheckResult[], member: Member): VerifiedRole | undefined {
   if (members[0] === member) return passed(results, member.name, 'leader-role') ? 'leader' : undefined;
   return passed(results, member.name, 'follower-role') && passed(results, member.name, 'follows-leader') ? 'follower' : undefined;
 }

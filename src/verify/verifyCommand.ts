@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import type { CheckResult } from './checkResult.js';
 import { discoverStatefulSet, type StatefulSetGroup } from './discoverStatefulSet.js';
-import { errorMessage } from './errorMessage.js';
+import { errorMessage } from '../errorMessage.js';
 import { formatReportJson, formatReportText, type Report } from './formatReport.js';
 import { kubernetesApis } from './kubernetesApis.js';
 import type { Member } from './member.js';
