@@ -1,13 +1,12 @@
 import { parseArgs } from 'node:util';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from '../command.js';
 import { admissionApp } from './admissionApp.js';
 import { admissionHandler } from './admissionHandler.js';
-import type { CertificatePair, CertificateSource } from './certificateSource.js';
 import { fileCertificateSource } from './fileCertificateSource.js';
+import { devCertificateSource } from './devCertificateSource.js';
 import { log } from './log.js';
 import { kubernetesClusterPolicyWatch } from './clusterPolicyWatch.js';
 import { certificateExpirySeconds, webhookMetrics } from './metrics.js';
@@ -58,17 +57,6 @@ function seconds(flag: string, value: string): number {
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`--${flag}: found "${value}"; allowed a number of seconds, 0 or more`);
   return parsed * 1000;
-}
-
-async function devCertificateSource(dir: string): Promise<CertificateSource> {
-  // Loaded only here: node-forge is not needed to serve certificate files, and takes a while to load.
-  const { selfSignedCertificate } = await import('./selfSignedCertificate.js');
-  const pair: CertificatePair = selfSignedCertificate({ dns: ['localhost'], ips: ['127.0.0.1'] });
-  mkdirSync(dir, { recursive: true });
-  const caFile = join(dir, 'ca.crt');
-  writeFileSync(caFile, pair.cert);
-  log('info', 'no --tls-cert-file given: serving a generated self-signed certificate for localhost and 127.0.0.1', { caFile });
-  return { current: () => pair, onChange: () => undefined, close: () => undefined };
 }
 
 export const serveCommand: Command = {

@@ -1,6 +1,6 @@
 import fastJsonPatch from 'fast-json-patch';
 import type { V1StatefulSet } from '@kubernetes/client-node';
-import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { admissionReview, sampleStatefulSet } from '../fixtures/statefulSet.js';
@@ -131,3 +131,19 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): P
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+describe('the embedded dev certificate', () => {
+  test('is kept in its folder and reused by the next start, so a trusted CA stays valid', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rrw-devcert-'));
+    const first = await startWebhook([], { devCertDir: dir });
+    const firstFingerprint = (await first.get('/healthz')).certificate.fingerprint256;
+    await first.stop();
+    const second = await startWebhook([], { devCertDir: dir });
+    try {
+      expect((await second.get('/healthz')).certificate.fingerprint256).toBe(firstFingerprint);
+      expect(statSync(join(dir, 'ca.key')).mode & 0o077).toBe(0);
+    } finally {
+      await second.stop();
+    }
+  }, 20_000);
+});
