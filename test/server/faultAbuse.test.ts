@@ -51,7 +51,8 @@ function opened(results: ({ socket: TLSSocket } | { error: Error })[]): TLSSocke
 function closedWithin(socket: TLSSocket, ms: number): Promise<boolean> {
   if (socket.destroyed || socket.readableEnded) return Promise.resolve(true);
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
+    // A socket the server ended may still be flushing its own end when time is up: that counts as closed.
+    const timer = setTimeout(() => resolve(socket.readableEnded || socket.destroyed), ms);
     socket.once('close', () => {
       clearTimeout(timer);
       resolve(true);
@@ -174,8 +175,9 @@ describe('abuse', () => {
     const during = residentMb(pid);
     const kept = await rawPost(webhook, '/validate', valid(), json, agent);
     // Idle connections are closed after 10 s without a byte; then new clients get in again. The
-    // 10 s start once the server has finished the handshake, which a flood can delay by seconds.
-    const closedLater = await Promise.all(held.map((s) => closedWithin(s, 25_000)));
+    // 10 s start once the server has finished the handshake, which a flood can delay by seconds, and
+    // more on a machine whose two cores are busy with other work.
+    const closedLater = await Promise.all(held.map((s) => closedWithin(s, 45_000)));
     const fresh = await webhook.post('/validate', valid());
     report('idle connections', {
       attempts,
@@ -192,5 +194,5 @@ describe('abuse', () => {
     expect(kept.status).toBe(200);
     expect(closedLater.every(Boolean)).toBe(true);
     expect(fresh.status).toBe(200);
-  }, 60_000);
+  }, 90_000);
 });
