@@ -1,5 +1,6 @@
 import type { AdmissionReview } from './admissionReview.js';
 import { nestedWithin } from './nestingDepth.js';
+import { isRecord } from '../isRecord.js';
 
 export type Decoded = { ok: true; review: AdmissionReview } | { ok: false; error: string };
 
@@ -10,10 +11,6 @@ const operations = new Set(['CREATE', 'UPDATE', 'DELETE', 'CONNECT']);
  * object recursively, so a request nested deep enough to overflow the stack is refused here instead.
  */
 const maxNesting = 100;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Checks that an already-parsed JSON body is an admission.k8s.io/v1 AdmissionReview carrying a request

@@ -22,20 +22,11 @@ export function isStatefulSetScale(request: AdmissionRequest): boolean {
   return request.resource.group === 'apps' && request.resource.resource === 'statefulsets' && request.subResource === 'scale';
 }
 
-function isStatefulSet(request: AdmissionRequest): boolean {
+/** A CREATE or UPDATE of the resource itself (not a subresource): the writes that carry a whole object. */
+function isObjectWrite(request: AdmissionRequest, group: string, resource: string): boolean {
   return (
-    request.resource.group === 'apps' &&
-    request.resource.resource === 'statefulsets' &&
-    (request.subResource ?? '') === '' &&
-    (request.operation === 'CREATE' || request.operation === 'UPDATE')
-  );
-}
-
-/** A ReplicationPolicy being written: checked like a policy file, so a bad one never reaches the cluster. */
-function isReplicationPolicyWrite(request: AdmissionRequest): boolean {
-  return (
-    request.resource.group === replicationPolicyResource.group &&
-    request.resource.resource === replicationPolicyResource.plural &&
+    request.resource.group === group &&
+    request.resource.resource === resource &&
     (request.subResource ?? '') === '' &&
     (request.operation === 'CREATE' || request.operation === 'UPDATE')
   );
@@ -60,9 +51,10 @@ type Decision = Omit<AdmissionResponse, 'uid'>;
 function decide(endpoint: Endpoint, request: AdmissionRequest, context: ReviewContext): Decision {
   const namespace = request.namespace ?? 'default';
   if (isStatefulSetScale(request)) return endpoint === 'validate' ? decideScale(request, namespace, context) : { allowed: true };
-  if (isReplicationPolicyWrite(request)) return endpoint === 'validate' ? decidePolicy(request) : { allowed: true };
+  // A ReplicationPolicy being written is checked like a policy file, so a bad one never reaches the cluster.
+  if (isObjectWrite(request, replicationPolicyResource.group, replicationPolicyResource.plural)) return endpoint === 'validate' ? decidePolicy(request) : { allowed: true };
   const sts = request.object as V1StatefulSet | undefined;
-  if (!isStatefulSet(request) || !isReplicationEnabled(sts) || !sts) return { allowed: true };
+  if (!isObjectWrite(request, 'apps', 'statefulsets') || !isReplicationEnabled(sts) || !sts) return { allowed: true };
   const selection = selectPolicy(context.policies, namespace, sts.metadata?.annotations);
   if (!selection.ok) return endpoint === 'mutate' ? { allowed: true, warnings: [selection.error] } : deny(sts, namespace, [selection.error]);
   const ruleContext = { policy: selection.policy, namespace, operation: request.operation };

@@ -1,6 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { errorMessage } from '../errorMessage.js';
+import { isRecord } from '../isRecord.js';
 
 /** One object of a manifest stream, and where it was: `document 3`, or `document 3, items[0]` inside a List. */
 export interface ManifestObject {
@@ -9,10 +10,6 @@ export interface ManifestObject {
 }
 
 export type ManifestParse = { ok: true; objects: ManifestObject[] } | { ok: false; errors: string[] };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
