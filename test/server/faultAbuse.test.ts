@@ -38,7 +38,13 @@ function rawPost(webhook: WebhookProcess, path: string, body: string | Buffer, h
 /** A TLS connection that has done its handshake and then sends nothing, or the error that stopped it. */
 function idleConnection(webhook: WebhookProcess): Promise<{ socket: TLSSocket } | { error: Error }> {
   return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port: webhook.port, ca: webhook.ca, servername: 'localhost' }, () => resolve({ socket }));
+    const socket = connect({ host: '127.0.0.1', port: webhook.port, ca: webhook.ca, servername: 'localhost' }, () => {
+      // Node's server may close an idle connection with a 51-byte "408 Request Timeout" (headersTimeout)
+      // instead of silently (server.timeout), whichever check runs first. Unread, that answer would keep
+      // the socket from ever emitting 'end' and 'close', and a closed connection would look open.
+      socket.resume();
+      resolve({ socket });
+    });
     socket.on('error', (error) => resolve({ error }));
   });
 }
