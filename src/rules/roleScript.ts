@@ -10,8 +10,10 @@ esac
 conf="$REDIS_CONFIG_FILE"
 tmp="$conf.tmp"
 mkdir -p "$(dirname "$conf")" "$REDIS_DATA_DIR"
-# redis.conf strings are double-quoted with backslash escapes.
-quote() { printf '"%s"' "$(printf '%s' "$1" | sed 's/[\\\\"]/\\\\&/g')"; }
+# A redis.conf string, double-quoted with every byte written as \\xHH: quotes, backslashes and
+# newlines (a Secret made from a file often ends in one) reach Redis exactly as the clients send them.
+# The value is piped, never put through $(...), which would drop its trailing newlines.
+quote() { printf '"%s"' "$(printf '%s' "$1" | od -An -v -tx1 | tr -d ' \\n' | sed 's/../\\\\x&/g')"; }
 {
   echo "port $REDIS_PORT"
   echo "bind $REDIS_BIND"

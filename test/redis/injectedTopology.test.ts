@@ -5,8 +5,9 @@ import { assertBuilt, runVerify } from '../fixtures/runVerify.js';
 // 127.0.0.2-4; each group gets its own port, counting up from here.
 const hosts = ['127.0.0.2', '127.0.0.3', '127.0.0.4'];
 const basePort = 26380;
-// Spaces, quotes, a backslash and a dollar sign: the script must quote it for redis.conf, not the shell.
-const password = 'pa ss"word\\with$chars';
+// Spaces, quotes, a backslash, a dollar sign and newlines (inside and trailing, as a Secret made from a
+// file has): the script must quote it for redis.conf, not the shell, and keep every byte.
+const password = 'pa ss"word\\with$chars\nand a second line\n';
 
 const groups: RedisGroup[] = [];
 async function startGroup(offset: number, options: { password?: string; config?: Record<string, string> } = {}): Promise<RedisGroup> {
