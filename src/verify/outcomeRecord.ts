@@ -14,9 +14,9 @@ const eventMessageLimit = 1024;
 
 export type VerifiedRole = 'leader' | 'follower';
 
-/** A merge patch body: `null` removes the key. */
+/** A merge patch body: `null` removes the key; a `uid` the object no longer has makes the API server refuse it. */
 export interface MetadataPatch {
-  metadata: { labels?: Record<string, string | null>; annotations?: Record<string, string> };
+  metadata: { uid?: string; labels?: Record<string, string | null>; annotations?: Record<string, string> };
 }
 
 function passed(results: readonly CheckResult[], member: string, check: CheckName): boolean {
@@ -33,14 +33,18 @@ function verifiedRole(members: readonly Member[], results: readonly CheckResult[
   return passed(results, member.name, 'follower-role') && passed(results, member.name, 'follows-leader') ? 'follower' : undefined;
 }
 
-/** Label patches for the pods whose role label differs from what was verified, by pod name. */
+/**
+ * Label patches for the pods whose role label differs from what was verified, by pod name. Each carries
+ * the uid of the pod that was verified: a pod deleted and recreated under the same name since then is
+ * another pod, and the API server refuses to label it with a role nobody checked.
+ */
 export function roleLabelPatches(members: readonly Member[], pods: readonly V1Pod[], results: readonly CheckResult[]): Map<string, MetadataPatch> {
   const patches = new Map<string, MetadataPatch>();
   for (const member of members) {
     const pod = pods.find((p) => p.metadata?.name === member.name);
     if (!pod) continue;
     const role = verifiedRole(members, results, member);
-    if (pod.metadata?.labels?.[roleLabel] !== role) patches.set(member.name, { metadata: { labels: { [roleLabel]: role ?? null } } });
+    if (pod.metadata?.labels?.[roleLabel] !== role) patches.set(member.name, { metadata: { uid: pod.metadata?.uid, labels: { [roleLabel]: role ?? null } } });
   }
   return patches;
 }

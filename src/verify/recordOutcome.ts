@@ -25,7 +25,10 @@ export async function recordOutcome(
   const failures: string[] = [];
   const attempt = (what: string, write: Promise<unknown>) =>
     write.catch((error: unknown) => {
-      failures.push(`${what}: expected the write to succeed; found ${describeKubernetesError(error)}`);
+      const found = describeKubernetesError(error);
+      // The label patch carries the verified pod's uid; the API server calls a different one immutable.
+      const recreated = found.startsWith('HTTP 422') && found.includes('metadata.uid');
+      failures.push(`${what}: expected the write to succeed; found ${recreated ? 'the pod recreated since it was verified (another uid), so it keeps no role label until the next check' : found}`);
     });
   const labels = [...roleLabelPatches(group.members, group.pods, results)];
   await Promise.all([

@@ -9,6 +9,8 @@ import { eventually, kubectl, kubectlOk } from '../fixtures/kubectl.js';
 import { replicationGroupYaml } from '../fixtures/manifest.js';
 import { PodRedisServers } from '../fixtures/podRedis.js';
 import { assertBuilt, runVerify, type CliRun } from '../fixtures/runVerify.js';
+import { kubernetesApis } from '../../src/verify/kubernetesApis.js';
+import { recordOutcome } from '../../src/verify/recordOutcome.js';
 import { webhookPolicies } from '../fixtures/webhookPolicies.js';
 
 // The promotion check against the local control plane (test/cluster/): the StatefulSet controller
@@ -214,4 +216,22 @@ describe('verify --statefulset through the API server', () => {
     expect(broken).toHaveLength(1);
     expect(broken[0]).toMatchObject({ type: 'Warning', message: result.summary.length <= 1024 ? result.summary : expect.stringMatching(/\.\.\.$/) });
   }, 60_000);
+
+  test('a pod deleted and recreated under the same name after the check is not given the role the old pod was verified in', async () => {
+    const podName = `${name}-stale`;
+    const manifest = JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: podName, namespace: ns }, spec: { containers: [{ name: 'redis', image: 'redis:7.2' }] } });
+    await kubectlOk(['create', '-f', '-'], manifest);
+    const verified = (await getPod(podName))!;
+    // Never scheduled (no kubelet here), so it is gone at once; the same name then comes back as another pod.
+    await kubectlOk(['delete', 'pod', podName, '-n', ns, '--wait=true']);
+    await kubectlOk(['create', '-f', '-'], manifest);
+    const group = { statefulSet: await getStatefulSet(), pods: [verified], members: [{ name: podName, host: hosts[0]!, port, aliases: [] }] };
+    const results = [{ member: podName, check: 'leader-role' as const, status: 'passed' as const, expected: 'role master', found: 'role master' }];
+
+    const recording = recordOutcome(kubernetesApis(undefined), group, results, { result: 'passed', summary: 'verified before the pod was recreated' }, new Date());
+    await expect(recording).rejects.toThrow(
+      `1 of 3 writes failed:\n- pod ${ns}/${podName} label: expected the write to succeed; found the pod recreated since it was verified (another uid)`,
+    );
+    expect((await getPod(podName))!.metadata!.labels?.['redis-replication/role']).toBeUndefined();
+  }, 30_000);
 });

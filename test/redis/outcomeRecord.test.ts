@@ -9,15 +9,15 @@ import { sampleStatefulSet } from '../fixtures/statefulSet.js';
 const members: Member[] = [0, 1, 2].map((i) => ({ name: `cache-${i}`, host: `10.0.0.${i + 1}`, port: 6379, aliases: [] }));
 const passed = (member: string, check: CheckResult['check']): CheckResult => ({ member, check, status: 'passed', expected: '', found: '' });
 const failed = (member: string, check: CheckResult['check']): CheckResult => ({ member, check, status: 'failed', expected: '', found: '' });
-const pod = (name: string, role?: string): V1Pod => ({ metadata: { name, labels: role === undefined ? {} : { 'redis-replication/role': role } } });
+const pod = (name: string, role?: string): V1Pod => ({ metadata: { name, uid: `uid-${name}`, labels: role === undefined ? {} : { 'redis-replication/role': role } } });
 
 describe('roleLabelPatches', () => {
   test('labels the verified leader and followers, and only pods whose label differs', () => {
     const results = [passed('cache-0', 'leader-role'), ...['cache-1', 'cache-2'].flatMap((m) => [passed(m, 'follower-role'), passed(m, 'follows-leader')])];
     const patches = roleLabelPatches(members, [pod('cache-0'), pod('cache-1', 'follower'), pod('cache-2', 'leader')], results);
     expect(Object.fromEntries(patches)).toEqual({
-      'cache-0': { metadata: { labels: { 'redis-replication/role': 'leader' } } },
-      'cache-2': { metadata: { labels: { 'redis-replication/role': 'follower' } } },
+      'cache-0': { metadata: { uid: 'uid-cache-0', labels: { 'redis-replication/role': 'leader' } } },
+      'cache-2': { metadata: { uid: 'uid-cache-2', labels: { 'redis-replication/role': 'follower' } } },
     });
   });
 
@@ -25,8 +25,8 @@ describe('roleLabelPatches', () => {
     const results = [failed('cache-0', 'leader-role'), passed('cache-1', 'follower-role'), failed('cache-1', 'follows-leader')];
     const patches = roleLabelPatches(members, [pod('cache-0', 'leader'), pod('cache-1', 'follower')], results);
     expect(Object.fromEntries(patches)).toEqual({
-      'cache-0': { metadata: { labels: { 'redis-replication/role': null } } },
-      'cache-1': { metadata: { labels: { 'redis-replication/role': null } } },
+      'cache-0': { metadata: { uid: 'uid-cache-0', labels: { 'redis-replication/role': null } } },
+      'cache-1': { metadata: { uid: 'uid-cache-1', labels: { 'redis-replication/role': null } } },
     });
   });
 });
