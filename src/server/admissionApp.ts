@@ -4,11 +4,14 @@ import type { Registry } from 'prom-client';
 import { decodeAdmissionReview } from '../admission/decodeAdmissionReview.js';
 import { errorMessage } from '../errorMessage.js';
 import type { AdmissionHandler } from './admissionHandler.js';
+import { BodyBudget } from './bodyBudget.js';
 import { log } from './log.js';
 import { readJsonBody } from './readJsonBody.js';
 
 /** Kubernetes objects are at most ~1.5 MiB (etcd's limit); a review carries object and oldObject. */
 const bodyLimitBytes = 4 * 1024 * 1024;
+/** Eight bodies at the limit at once: far more than API servers send, and bounded memory for the rest. */
+const bodyBudgetBytes = 8 * bodyLimitBytes;
 
 export interface Readiness {
   ready: boolean;
@@ -28,9 +31,9 @@ function fail(res: ServerResponse, status: number, error: string): void {
 }
 
 /** HTTP to handler: content type, body, decode, and errors as JSON; never a stack trace, never a crash. */
-function admissionRoute(handler: AdmissionHandler): Route {
+function admissionRoute(handler: AdmissionHandler, budget: BodyBudget): Route {
   return (req, res) => {
-    void readJsonBody(req, bodyLimitBytes).then((body) => {
+    void readJsonBody(req, bodyLimitBytes, budget).then((body) => {
       if (!body.ok) return fail(res, body.status, body.error);
       const decoded = decodeAdmissionReview(body.value);
       if (!decoded.ok) return fail(res, 400, decoded.error);
@@ -54,8 +57,9 @@ export function admissionApp(handlers: { mutate: AdmissionHandler; validate: Adm
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-  app.post('/mutate', admissionRoute(handlers.mutate));
-  app.post('/validate', admissionRoute(handlers.validate));
+  const budget = new BodyBudget(bodyBudgetBytes);
+  app.post('/mutate', admissionRoute(handlers.mutate, budget));
+  app.post('/validate', admissionRoute(handlers.validate, budget));
   app.get('/healthz', (_req, res) => send(res, 200, { status: 'ok' }));
   app.get('/readyz', (_req, res) => {
     const { ready, detail } = readiness();

@@ -102,6 +102,42 @@ describe('abuse', () => {
     expect((await webhook.post('/mutate', valid())).status).toBe(200);
   }, 20_000);
 
+  test('many large bodies at once: past 32 MiB held in all, 503 and bounded memory; small reviews still answered', async () => {
+    const pid = webhook.child.pid!;
+    const before = residentMb(pid);
+    const mib = 1024 * 1024;
+    // Nine uploads of a 3.9 MiB body that stop after 3.5 MiB: 31.5 MiB held by the server, waiting.
+    const held = Array.from({ length: 9 }, () => {
+      const req = request({ host: '127.0.0.1', port: webhook.port, path: '/mutate', method: 'POST', ca: webhook.ca, agent: false, headers: { ...json, 'content-length': String(Math.round(3.9 * mib)) } });
+      req.on('error', () => undefined);
+      req.write('{"pad":"' + 'x'.repeat(3.5 * mib - 8));
+      return req;
+    });
+    await sleep(1_500);
+    const during = residentMb(pid);
+    const small = await rawPost(webhook, '/validate', valid(), json);
+    const review = admissionReview(sampleStatefulSet());
+    (review.request!.object as { metadata: { annotations?: Record<string, string> } }).metadata.annotations = { pad: 'x'.repeat(3.8 * mib) };
+    const large = JSON.stringify(review);
+    const refused = await rawPost(webhook, '/validate', large, json);
+    for (const req of held) req.destroy();
+    await sleep(500);
+    const afterwards = await rawPost(webhook, '/validate', large, json);
+    report('large bodies at once', {
+      'held (MiB)': 9 * 3.5,
+      'RSS before (MB)': before.toFixed(1),
+      'RSS while held (MB)': during.toFixed(1),
+      'small review': small.status,
+      'one more large review': refused.status,
+      'large review once released': afterwards.status,
+    });
+    expect(small.status).toBe(200);
+    expect(refused.status).toBe(503);
+    expect(JSON.parse(refused.body).error).toMatch(/^body: the webhook already holds \d+ bytes of request bodies, its limit across all requests is 33554432; retry shortly$/);
+    expect(during - before).toBeLessThan(80);
+    expect(afterwards.status).toBe(200);
+  }, 30_000);
+
   test('deeply nested bodies (100,000 nested arrays) get 400, not a crash or a 500', async () => {
     const depth = 100_000;
     const nested = '['.repeat(depth) + ']'.repeat(depth);
