@@ -4,6 +4,7 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { request } from 'node:https';
 import { fileURLToPath } from 'node:url';
+import { shippedNodeOptions } from './shippedNodeOptions.mjs';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
@@ -20,15 +21,19 @@ function freePort() {
 }
 
 /**
- * `node dist/cli.js serve`, logging as it does in production: to a file, as a container runtime would
- * collect it (a pipe to this process would put the log's cost on another core). Resolves once /readyz
+ * `node dist/cli.js serve` with the image's NODE_OPTIONS, logging as it does in production: to a file,
+ * as a container runtime would collect it (a pipe to this process would put the log's cost on another
+ * core). Resolves once /readyz
  * answers 200, polled every 2 ms as a kubelet would (only faster), with the time that took.
  */
 export async function startWebhook(args, { logFile, ca }) {
   const port = await freePort();
   const log = openSync(logFile, 'a');
   const started = performance.now();
-  const child = spawn(process.execPath, [cli, 'serve', '--port', String(port), '--host', '127.0.0.1', ...args], { stdio: ['ignore', log, log] });
+  const child = spawn(process.execPath, [cli, 'serve', '--port', String(port), '--host', '127.0.0.1', ...args], {
+    stdio: ['ignore', log, log],
+    env: { ...process.env, NODE_OPTIONS: shippedNodeOptions() },
+  });
   closeSync(log);
   let exited = false;
   child.once('exit', () => (exited = true));
@@ -41,7 +46,8 @@ export async function startWebhook(args, { logFile, ca }) {
 }
 
 export function startBareServer(settings) {
-  const child = fork(fileURLToPath(new URL('./bareServer.mjs', import.meta.url)), { stdio: 'inherit' });
+  // The same runtime as ours, V8 options included.
+  const child = fork(fileURLToPath(new URL('./bareServer.mjs', import.meta.url)), { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: shippedNodeOptions() } });
   child.send(settings);
   return new Promise((resolve) => child.once('message', ({ port }) => resolve({ child, port })));
 }

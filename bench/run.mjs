@@ -12,6 +12,7 @@ import { coldStart } from './coldStart.mjs';
 import { coreMicrobenchmark } from './coreMicrobenchmark.mjs';
 import { loadFigures } from './loadFigures.mjs';
 import { cpuMicros, residentMb, runLoad, startBareServer, startWebhook, stopProcess } from './processes.mjs';
+import { shippedNodeOptions } from './shippedNodeOptions.mjs';
 
 const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, json: { type: 'string' } } });
 const durationSeconds = Number(values.duration);
@@ -80,6 +81,7 @@ async function main() {
   const m = machine();
   print(`machine: ${m.cpuModel} x${m.cores}, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node.js ${m.node}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   print(`${durationSeconds} s per server and scenario (two alternating halves), ${connections} connections; work dir ${workDir}`);
+  print(`servers run with NODE_OPTIONS="${shippedNodeOptions()}" (the Dockerfile's)`);
 
   print('\ncore (in-process reviewAdmission, CPU µs per review):');
   const core = coreMicrobenchmark(reviews);
@@ -160,6 +162,7 @@ async function main() {
     const pick = (f) => ({ rps: f.rps, p50Ms: f.p50Ms, p99Ms: f.p99Ms, p999Ms: f.p999Ms, cpuMicrosPerRequest: f.cpuMicrosPerRequest });
     const figures = {
       machine: { ...m, loadAverage: loadavg() },
+      nodeOptions: shippedNodeOptions(),
       durationSeconds,
       connections,
       ours: pick(headline.ours),

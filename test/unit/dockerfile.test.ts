@@ -71,4 +71,16 @@ describe('Dockerfile', () => {
     expect(existsSync(join(root, 'src/cli.ts'))).toBe(true);
     expect(final.instructions.some((i) => i.keyword === 'COPY' && i.args.split(/\s+/)[0] === 'package.json')).toBe(true);
   });
+
+  test('caps the V8 heap below the Deployment\'s memory limit, leaving room for the rest of the process', () => {
+    const options = /^NODE_OPTIONS="([^"]*)"$/.exec(last(final, 'ENV') ?? '')?.[1] ?? '';
+    const flag = (name: string) => Number(new RegExp(`--${name}=(\\d+)`).exec(options)?.[1]);
+    const deployment = readFileSync(join(root, 'kustomize/base/deployment.yaml'), 'utf8');
+    const limitMi = Number(/limits:\s*\n\s*memory:\s*(\d+)Mi/.exec(deployment)?.[1]);
+    // Young generation: two semi-spaces plus the new large-object space; about 70 MB outside the heap
+    // (code, TLS, buffers) as measured idle by npm run bench.
+    const heapMb = flag('max-old-space-size') + 3 * flag('max-semi-space-size');
+    expect(heapMb).toBeGreaterThan(0);
+    expect(heapMb + 70).toBeLessThanOrEqual(limitMi);
+  });
 });
