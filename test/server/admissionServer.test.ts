@@ -45,6 +45,25 @@ describe('the HTTPS server with the built-in policy', () => {
   });
 
   test.each([
+    ['/mutate?timeout=5s', 200, 'JSONPatch'],
+    ['/mutate/', 200, 'JSONPatch'],
+    ['/validate?timeout=5s', 200, undefined],
+  ])('POST %s, as API servers and people write it, is an admission', async (path, status, patchType) => {
+    const answer = await webhook.post(path, admissionReview(sampleStatefulSet()));
+    expect(answer.status).toBe(status);
+    expect(answer.json().response.patchType).toBe(patchType);
+  });
+
+  test.each([
+    ['GET /mutate', 'GET'],
+    ['POST /nowhere', 'POST'],
+  ])('%s is a JSON 404 naming the routes', async (name, method) => {
+    const answer = method === 'GET' ? await webhook.get('/mutate') : await webhook.post('/nowhere', '{}');
+    expect(answer.status).toBe(404);
+    expect(answer.json().error).toContain('POST /mutate, POST /validate');
+  });
+
+  test.each([
     ['not JSON', '{"apiVersion":', {}, 400, 'not valid JSON'],
     ['not an AdmissionReview', { kind: 'Pod' }, {}, 400, 'apiVersion/kind'],
     ['no request', { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview' }, {}, 400, 'request: missing'],
