@@ -1,8 +1,15 @@
+import { Ajv } from 'ajv';
+import { replicationPolicySchema } from '../../src/policy/replicationPolicySchema.js';
 import { validatePolicyDocument } from '../../src/policy/validatePolicyDocument.js';
 
 const policy = (spec: Record<string, unknown>) => ({ apiVersion: 'redis-replication.io/v1alpha1', kind: 'ReplicationPolicy', metadata: { name: 'p' }, spec });
 
 describe('validatePolicyDocument', () => {
+  test('its schema is a valid JSON Schema (the webhook skips this check at start-up)', () => {
+    const ajv = new Ajv({ strict: true });
+    expect([ajv.validateSchema(replicationPolicySchema), ajv.errors ?? null]).toEqual([true, null]);
+  });
+
   test('the built-in fields pass', () => {
     expect(validatePolicyDocument(policy({ replicas: { min: 2, max: 5 }, config: { 'maxmemory-policy': 'allkeys-lru' } })).ok).toBe(true);
   });
