@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Express } from 'express';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { decodeAdmissionReview } from '../admission/decodeAdmissionReview.js';
@@ -48,29 +48,17 @@ function admissionRoute(handler: AdmissionHandler, budget: BodyBudget): Route {
   };
 }
 
-/**
- * The webhook's HTTP surface: express for the routes, our own body reader (bounded size and nesting,
- * no compressed bodies) and JSON writer, because express.json's parsing and res.json's formatting cost
- * more per admission than the admission itself (docs/performance.md). The API server's own calls
- * (`POST /mutate?timeout=5s` and `/validate`) skip express altogether: its per-request setup costs
- * about 100 µs, as much as reading, deciding and answering a review (docs/performance.md).
- */
-export function admissionApp(handlers: { mutate: AdmissionHandler; validate: AdmissionHandler }, readiness: () => Readiness, metrics: Registry): RequestListener {
-  const budget = new BodyBudget(bodyBudgetBytes);
-  const admissions = new Map([
-    ['/mutate', admissionRoute(handlers.mutate, budget)],
-    ['/validate', admissionRoute(handlers.validate, budget)],
-  ]);
+/** express, with the routes every request can reach through it (and the variants it matches: '/mutate/', '/Readyz'). */
+async function expressApp(fastRoutes: Map<string, Route>, metrics: Registry): Promise<Express> {
+  const { default: express } = await import('express');
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-  // Also here, for what express matches and the fast path does not: '/mutate/', '/Mutate'.
-  for (const [path, route] of admissions) app.post(path, route);
-  app.get('/healthz', (_req, res) => send(res, 200, { status: 'ok' }));
-  app.get('/readyz', (_req, res) => {
-    const { ready, detail } = readiness();
-    send(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', ...detail });
-  });
+  for (const [key, route] of fastRoutes) {
+    const [method, path] = key.split(' ') as ['GET' | 'POST', string];
+    if (method === 'GET') app.get(path, route);
+    else app.post(path, route);
+  }
   app.get('/metrics', (_req, res) => {
     metrics.metrics().then(
       (text) => {
@@ -87,10 +75,41 @@ export function admissionApp(handlers: { mutate: AdmissionHandler; validate: Adm
     return fail(res, 500, `request failed: ${errorMessage(error)}`);
   };
   app.use(failed);
+  return app;
+}
+
+/**
+ * The webhook's HTTP surface. Our own body reader (bounded size and nesting, no compressed bodies) and
+ * JSON writer, because express.json's parsing and res.json's formatting cost more per admission than the
+ * admission itself. The requests that come by the thousand or decide the start, the API server's
+ * `POST /mutate?timeout=5s` and `/validate` and the kubelet's probes, are routed here by exact path:
+ * express's per-request setup costs about 100 µs, as much as reading, deciding and answering a review,
+ * and loading it takes a fifth of the start. express serves the rest (`/metrics`, variants, 404s) and is
+ * loaded on the first such request (docs/performance.md).
+ */
+export function admissionApp(handlers: { mutate: AdmissionHandler; validate: AdmissionHandler }, readiness: () => Readiness, metrics: Registry): RequestListener {
+  const budget = new BodyBudget(bodyBudgetBytes);
+  const fastRoutes = new Map<string, Route>([
+    ['POST /mutate', admissionRoute(handlers.mutate, budget)],
+    ['POST /validate', admissionRoute(handlers.validate, budget)],
+    ['GET /healthz', (_req, res) => send(res, 200, { status: 'ok' })],
+    [
+      'GET /readyz',
+      (_req, res) => {
+        const { ready, detail } = readiness();
+        send(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', ...detail });
+      },
+    ],
+  ]);
+  let app: Promise<Express> | undefined;
   return (req, res) => {
-    const query = req.url?.indexOf('?') ?? -1;
-    const route = req.method === 'POST' ? admissions.get(query === -1 ? (req.url ?? '') : req.url!.slice(0, query)) : undefined;
-    if (route) route(req, res);
-    else app(req, res);
+    const url = req.url ?? '';
+    const query = url.indexOf('?');
+    const route = fastRoutes.get(`${req.method} ${query === -1 ? url : url.slice(0, query)}`);
+    if (route) return route(req, res);
+    (app ??= expressApp(fastRoutes, metrics)).then(
+      (loaded) => loaded(req, res),
+      (error: unknown) => fail(res, 500, `request failed: ${errorMessage(error)}`),
+    );
   };
 }
