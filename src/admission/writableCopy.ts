@@ -8,17 +8,36 @@ function isObject<T>(value: T | null | undefined): value is T {
 }
 
 /**
+ * Sets an own property. JSON.parse makes "__proto__" an own key like any other; assigning it with `=`
+ * would set the target's prototype instead, and the key would vanish from the copy (and the patch).
+ */
+function setOwn(target: Record<PropertyKey, unknown>, key: PropertyKey, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
+/**
  * A deep copy of `value` except for the named lists, which are copied one level deep: a new list whose
  * entries are the original's, or what `copyEntry` makes of them.
  */
 function copyWithLists<T extends object>(value: T, lists: Partial<Record<keyof T, (entry: never) => unknown>>): T {
-  const shallow: Partial<T> = {};
-  const rest: Partial<T> = {};
-  for (const [key, entry] of Object.entries(value) as [keyof T, T[keyof T]][]) {
-    if (key in lists && Array.isArray(entry)) shallow[key] = entry.map(lists[key] as (e: unknown) => unknown) as T[keyof T];
-    else rest[key] = entry;
+  const copy: Record<PropertyKey, unknown> = {};
+  for (const [key, entry] of Object.entries(value) as [keyof T & string, unknown][]) {
+    setOwn(copy, key, Object.hasOwn(lists, key) && Array.isArray(entry) ? entry.map(lists[key] as (e: unknown) => unknown) : copyJson(entry));
   }
-  return { ...structuredClone(rest), ...shallow } as T;
+  return copy as T;
+}
+
+/**
+ * A deep copy of a value parsed from JSON (objects, arrays, strings, numbers, booleans, null): what a
+ * review holds. Faster than structuredClone, which serializes to copy (about 10 µs of a 60 µs mutation).
+ */
+function copyJson<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(copyJson) as T;
+  const copy: Record<PropertyKey, unknown> = {};
+  for (const key in value) setOwn(copy, key, copyJson(value[key]));
+  return copy as T;
 }
 
 const sameEntry = <T>(entry: T): T => entry;
@@ -54,7 +73,7 @@ function podSpecCopy(pod: V1PodSpec, redis: V1Container | undefined): V1PodSpec 
   return copyWithLists(pod, {
     volumes: sameEntry,
     containers: (c: V1Container) => (c === redis ? containerCopy(c) : c),
-    initContainers: (c: V1Container) => (isObject(c) && c.name === initContainerName ? structuredClone(c) : c),
+    initContainers: (c: V1Container) => (isObject(c) && c.name === initContainerName ? copyJson(c) : c),
   });
 }
 

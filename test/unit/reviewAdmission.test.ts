@@ -73,6 +73,16 @@ describe('mutate', () => {
     expect(ops.map((o) => o.path)).toContain('/metadata/annotations/redis-replication~1mutated-by');
   });
 
+  test('"__proto__" and "toString" keys in the object are data like any other: kept, never patched', () => {
+    const text = JSON.stringify(sampleStatefulSet()).replace('"spec":{"containers"', '"spec":{"__proto__":{"x":1},"toString":["a"],"containers"');
+    const sts = JSON.parse(text) as V1StatefulSet;
+    expect(Object.keys(sts.spec!.template.spec!)).toContain('__proto__');
+    const answer = reviewAdmission('mutate', admissionReview(sts), { policies });
+    const ops = JSON.parse(Buffer.from(answer.response!.patch!, 'base64').toString()) as fastJsonPatch.Operation[];
+    expect(ops.filter((o) => /__proto__|toString/.test(o.path))).toEqual([]);
+    expect(ops.length).toBeGreaterThan(0);
+  });
+
   test('an unlabeled StatefulSet and other kinds pass untouched', () => {
     const sts = sampleStatefulSet();
     delete sts.metadata!.labels!['redis-replication'];
