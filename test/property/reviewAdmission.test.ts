@@ -38,7 +38,9 @@ function objectOf(review: AdmissionReview): V1StatefulSet {
 }
 
 function applied(sts: V1StatefulSet, ops: PatchOperation[]): V1StatefulSet {
-  return fastJsonPatch.applyPatch(structuredClone(sts), ops, true, false).newDocument;
+  // The API server applies patches in Go, where "__proto__" is a key like any other; fast-json-patch
+  // refuses to touch it unless told (its last argument).
+  return fastJsonPatch.applyPatch(structuredClone(sts), ops, true, false, false).newDocument;
 }
 
 /** The value at a JSON Pointer, or undefined when the path does not exist. */
