@@ -25,7 +25,7 @@ function reusablePair(certFile: string, keyFile: string): CertificatePair | unde
 /**
  * The embedded development default: a self-signed certificate for localhost and 127.0.0.1, kept in `dir`
  * and reused across starts, so a CA a developer (or a local API server) trusts stays valid, and a restart
- * skips the RSA key generation that dominates a dev cold start.
+ * skips making a new one.
  */
 export async function devCertificateSource(dir: string): Promise<CertificateSource> {
   const caFile = join(dir, 'ca.crt');
@@ -34,7 +34,7 @@ export async function devCertificateSource(dir: string): Promise<CertificateSour
   if (!pair) {
     // Loaded only here: node-forge is not needed to serve existing certificates, and takes a while to load.
     const { selfSignedCertificate } = await import('./selfSignedCertificate.js');
-    pair = selfSignedCertificate({ dns: ['localhost'], ips: ['127.0.0.1'] });
+    pair = selfSignedCertificate({ dns: ['localhost'], ips: ['127.0.0.1'] }, { keyType: 'ec' });
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(keyFile, pair.key, { mode: 0o600 });
     writeFileSync(caFile, pair.cert);

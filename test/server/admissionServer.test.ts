@@ -1,6 +1,7 @@
 import fastJsonPatch from 'fast-json-patch';
 import type { V1StatefulSet } from '@kubernetes/client-node';
-import { mkdtempSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { mkdtempSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { admissionReview, sampleStatefulSet } from '../fixtures/statefulSet.js';
@@ -164,5 +165,17 @@ describe('the embedded dev certificate', () => {
     } finally {
       await second.stop();
     }
+  }, 20_000);
+
+  test('is an ECDSA P-256 CA for localhost and 127.0.0.1 that verifies itself, and its key matches', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rrw-devcert-'));
+    const webhook = await startWebhook([], { devCertDir: dir });
+    await webhook.stop();
+    const certificate = new X509Certificate(readFileSync(join(dir, 'ca.crt')));
+    expect(certificate.publicKey.asymmetricKeyDetails).toEqual({ namedCurve: 'prime256v1' });
+    expect(certificate.ca).toBe(true);
+    expect(certificate.verify(certificate.publicKey)).toBe(true);
+    expect([certificate.checkHost('localhost'), certificate.checkIP('127.0.0.1')]).toEqual(['localhost', '127.0.0.1']);
+    expect(certificate.checkPrivateKey(createPrivateKey(readFileSync(join(dir, 'ca.key'))))).toBe(true);
   }, 20_000);
 });

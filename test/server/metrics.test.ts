@@ -107,8 +107,8 @@ describe('GET /metrics on the real server', () => {
   const policy = (max: number) => `apiVersion: redis-replication.io/v1alpha1\nkind: ReplicationPolicy\nmetadata: {name: default}\nspec: {replicas: {max: ${max}}}\n`;
   const expiry = (pem: string) => Date.parse(new X509Certificate(pem).validTo) / 1000;
   const hosts = { dns: ['localhost'], ips: ['127.0.0.1'] };
-  const first = selfSignedCertificate(hosts, 30);
-  const second = selfSignedCertificate(hosts, 90);
+  const first = selfSignedCertificate(hosts, { days: 30 });
+  const second = selfSignedCertificate(hosts, { days: 90 });
   const certs = mkdtempSync(join(tmpdir(), 'rrw-certs-'));
   const policies = mkdtempSync(join(tmpdir(), 'rrw-policies-'));
   let webhook: WebhookProcess;
