@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { shippedNodeOptions } from './shippedNodeOptions.mjs';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+/** Both servers run as the image runs ours. */
+const env = { ...process.env, NODE_OPTIONS: shippedNodeOptions() };
 
 /** A port nobody listens on right now. */
 function freePort() {
@@ -23,8 +25,8 @@ function freePort() {
 /**
  * `node dist/cli.js serve` with the image's NODE_OPTIONS, logging as it does in production: to a file,
  * as a container runtime would collect it (a pipe to this process would put the log's cost on another
- * core). Resolves once /readyz
- * answers 200, polled every 2 ms as a kubelet would (only faster), with the time that took.
+ * core). Resolves once /readyz answers 200, polled every 2 ms as a kubelet would (only faster), with the
+ * time that took.
  */
 export async function startWebhook(args, { logFile, ca }) {
   const port = await freePort();
@@ -32,7 +34,7 @@ export async function startWebhook(args, { logFile, ca }) {
   const started = performance.now();
   const child = spawn(process.execPath, [cli, 'serve', '--port', String(port), '--host', '127.0.0.1', ...args], {
     stdio: ['ignore', log, log],
-    env: { ...process.env, NODE_OPTIONS: shippedNodeOptions() },
+    env,
   });
   closeSync(log);
   let exited = false;
@@ -46,8 +48,7 @@ export async function startWebhook(args, { logFile, ca }) {
 }
 
 export function startBareServer(settings) {
-  // The same runtime as ours, V8 options included.
-  const child = fork(fileURLToPath(new URL('./bareServer.mjs', import.meta.url)), { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: shippedNodeOptions() } });
+  const child = fork(fileURLToPath(new URL('./bareServer.mjs', import.meta.url)), { stdio: 'inherit', env });
   child.send(settings);
   return new Promise((resolve) => child.once('message', ({ port }) => resolve({ child, port })));
 }
