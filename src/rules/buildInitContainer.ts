@@ -1,6 +1,7 @@
 import type { V1Container, V1EnvVar, V1StatefulSet } from '@kubernetes/client-node';
 import type { EffectivePolicy } from '../policy/replicationPolicy.js';
 import { configDir, configFile, configVolumeName, initContainerName } from './replicationNames.js';
+import { imageUser } from './imageUser.js';
 import { restrictedSecurityContext } from './restrictedSecurityContext.js';
 import { roleScript } from './roleScript.js';
 import { renderConfig } from './renderConfig.js';
@@ -38,6 +39,6 @@ export function buildInitContainer(sts: V1StatefulSet, image: string, namespace:
     command: ['sh', '-c', roleScript],
     env,
     volumeMounts: [{ name: configVolumeName, mountPath: configDir }],
-    securityContext: restrictedSecurityContext(),
+    securityContext: restrictedSecurityContext(imageUser(image)),
   };
 }

@@ -1,5 +1,6 @@
 import type { Mutator } from './rule.js';
-import { redisUid } from './replicationNames.js';
+import { imageUser } from './imageUser.js';
+import { redisContainer } from './redisContainer.js';
 
 /**
  * Pod-level defaults of the restricted standard, field by field: the API server defaults an absent pod
@@ -14,7 +15,7 @@ export const podSecurity: Mutator = {
     pod.securityContext ??= {};
     const context = pod.securityContext;
     context.runAsNonRoot ??= true;
-    context.fsGroup ??= redisUid;
+    context.fsGroup ??= imageUser(redisContainer(sts)?.image);
     context.seccompProfile ??= { type: 'RuntimeDefault' };
   },
 };

@@ -4,6 +4,7 @@ import { redisContainer } from './redisContainer.js';
 import { dataClaimName } from './dataVolume.js';
 import { passwordEnv } from './buildInitContainer.js';
 import { livenessProbe, readinessProbe } from './buildProbes.js';
+import { imageUser } from './imageUser.js';
 import { restrictedSecurityContext } from './restrictedSecurityContext.js';
 
 /** Wires the Redis container to the rendered config, adding only what the user left unset. */
@@ -34,6 +35,6 @@ export const redisContainerDefaults: Mutator = {
     }
     container.readinessProbe ??= readinessProbe();
     container.livenessProbe ??= livenessProbe();
-    container.securityContext ??= restrictedSecurityContext();
+    container.securityContext ??= restrictedSecurityContext(imageUser(container.image));
   },
 };

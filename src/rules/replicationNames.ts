@@ -10,5 +10,3 @@ export const configVolumeName = 'redis-replication-config';
 export const configDir = '/etc/redis-replication';
 export const configFile = `${configDir}/redis.conf`;
 export const redisPortName = 'redis';
-/** The redis image's own user; the data volume must be writable by it. */
-export const redisUid = 999;

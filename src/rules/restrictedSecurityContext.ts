@@ -1,12 +1,11 @@
 import type { V1SecurityContext } from '@kubernetes/client-node';
-import { redisUid } from './replicationNames.js';
 
-/** What the Kubernetes "restricted" Pod Security Standard asks of a container. */
-export function restrictedSecurityContext(): V1SecurityContext {
+/** What the Kubernetes "restricted" Pod Security Standard asks of a container, running as `uid` (imageUser). */
+export function restrictedSecurityContext(uid: number): V1SecurityContext {
   return {
     runAsNonRoot: true,
-    runAsUser: redisUid,
-    runAsGroup: redisUid,
+    runAsUser: uid,
+    runAsGroup: uid,
     allowPrivilegeEscalation: false,
     capabilities: { drop: ['ALL'] },
     seccompProfile: { type: 'RuntimeDefault' },

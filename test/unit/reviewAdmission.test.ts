@@ -158,4 +158,20 @@ describe('pod security defaults', () => {
     empty.spec!.template.spec!.securityContext = {};
     expect(applyMutation(empty).patched.spec!.template.spec!.securityContext).toEqual({ runAsNonRoot: true, fsGroup: 999, seccompProfile: { type: 'RuntimeDefault' } });
   });
+
+  test.each([
+    ['redis:7.2', 999],
+    ['docker.io/valkey/valkey:8', 999],
+    ['docker.io/bitnami/redis:7.2.5', 1001],
+    ['registry.example.com:5000/bitnami/redis@sha256:0123', 1001],
+  ])('run the injected containers and own the volume as the user of %s (%i)', (image, uid) => {
+    const sts = sampleStatefulSet();
+    sts.spec!.template.spec!.containers[0]!.image = image;
+    sts.spec!.template.spec!.securityContext = {};
+    const pod = applyMutation(sts).patched.spec!.template.spec!;
+    expect(pod.securityContext!.fsGroup).toBe(uid);
+    for (const container of [pod.containers[0]!, pod.initContainers![0]!]) {
+      expect([container.name, container.securityContext!.runAsUser, container.securityContext!.runAsGroup]).toEqual([container.name, uid, uid]);
+    }
+  });
 });
