@@ -56,10 +56,10 @@ describe('the HTTPS server with the built-in policy', () => {
   });
 
   test.each([
-    ['GET /mutate', 'GET'],
-    ['POST /nowhere', 'POST'],
-  ])('%s is a JSON 404 naming the routes', async (name, method) => {
-    const answer = method === 'GET' ? await webhook.get('/mutate') : await webhook.post('/nowhere', '{}');
+    ['GET', '/mutate'],
+    ['POST', '/nowhere'],
+  ])('%s %s is a JSON 404 naming the routes', async (method, path) => {
+    const answer = method === 'GET' ? await webhook.get(path) : await webhook.post(path, '{}');
     expect(answer.status).toBe(404);
     expect(answer.json().error).toContain('POST /mutate, POST /validate');
   });
