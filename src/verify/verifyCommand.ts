@@ -28,6 +28,8 @@ Members:
   --endpoints LIST         host:port,host:port,... with pod 0 first, for use outside a cluster
   --port N                 Redis port (default: the port the webhook configured, else 6379; with
                            --endpoints, for entries without a port)
+  --leader-alias NAME      with --endpoints: another name of pod 0 that followers may follow, such as
+                           its DNS name when the endpoints are port-forwards (repeatable)
 
 Options:
   --timeout SECONDS        how long to wait for pods and links to come up (default 180)
@@ -56,6 +58,7 @@ const options = {
   'cluster-domain': { type: 'string', default: 'cluster.local' },
   endpoints: { type: 'string' },
   port: { type: 'string' },
+  'leader-alias': { type: 'string', multiple: true },
   timeout: { type: 'string', default: '180' },
   'max-lag': { type: 'string', default: '5' },
   output: { type: 'string', default: 'text' },
@@ -108,11 +111,15 @@ function statefulSetTarget(values: Values, portFlag: number | undefined): Target
 
 function target(values: Values): Target {
   const portFlag = values.port === undefined ? undefined : port(values.port);
-  if (values.endpoints === undefined) return statefulSetTarget(values, portFlag);
+  if (values.endpoints === undefined) {
+    if (values['leader-alias'] !== undefined) throw new Error('--leader-alias: goes with --endpoints; with --statefulset pod 0 is known by its DNS names');
+    return statefulSetTarget(values, portFlag);
+  }
   for (const flag of ['statefulset', 'namespace', 'kubeconfig'] as const) {
     if (values[flag] !== undefined) throw new Error(`--${flag}: goes with --statefulset; found it with --endpoints, which reads no cluster`);
   }
-  const members = parseEndpoints(values.endpoints, portFlag ?? 6379);
+  const [leader, ...followers] = parseEndpoints(values.endpoints, portFlag ?? 6379);
+  const members = leader ? [{ ...leader, aliases: values['leader-alias'] ?? [] }, ...followers] : [];
   return { description: `endpoints ${values.endpoints}`, discover: async () => members };
 }
 
