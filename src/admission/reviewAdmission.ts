@@ -8,6 +8,7 @@ import { mutateStatefulSet } from './mutateStatefulSet.js';
 import { validateStatefulSet } from './validateStatefulSet.js';
 import { enabledLabel } from '../rules/replicationNames.js';
 import { replicas } from '../rules/validateReplicas.js';
+import { redisSetup } from '../rules/redisSetup.js';
 
 export type Endpoint = 'mutate' | 'validate';
 
@@ -57,7 +58,7 @@ function decide(endpoint: Endpoint, request: AdmissionRequest, context: ReviewCo
   if (!isObjectWrite(request, 'apps', 'statefulsets') || !isReplicationEnabled(sts) || !sts) return { allowed: true };
   const selection = selectPolicy(context.policies, namespace, sts.metadata?.annotations);
   if (!selection.ok) return endpoint === 'mutate' ? { allowed: true, warnings: [selection.error] } : deny(sts, namespace, [selection.error]);
-  const ruleContext = { policy: selection.policy, namespace, operation: request.operation };
+  const ruleContext = { policy: selection.policy, namespace, operation: request.operation, setup: redisSetup(sts, selection.policy) };
   if (endpoint === 'mutate') {
     const patch = mutateStatefulSet(sts, request.oldObject as V1StatefulSet | undefined, ruleContext);
     return patch.length === 0 ? { allowed: true } : { allowed: true, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(patch)).toString('base64') };
@@ -73,7 +74,7 @@ function decideScale(request: AdmissionRequest, namespace: string, context: Revi
   const selection = selectPolicy(context.policies, namespace, parent.metadata?.annotations);
   if (!selection.ok) return deny(parent, namespace, [selection.error]);
   const scaled: V1StatefulSet = { ...parent, spec: { ...parent.spec!, replicas: scale?.spec?.replicas ?? 0 } };
-  const ruleContext = { policy: selection.policy, namespace, operation: request.operation };
+  const ruleContext = { policy: selection.policy, namespace, operation: request.operation, setup: redisSetup(scaled, selection.policy) };
   const found = replicas.validate(scaled, ruleContext).map((v) => ({ ...v, rule: replicas.name, enforcement: selection.policy.rules.replicas }));
   return verdict(parent, namespace, found);
 }

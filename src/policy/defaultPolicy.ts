@@ -11,7 +11,8 @@ export const defaultPolicy: EffectivePolicy = {
   // 1 pod is not replication; more than 9 is almost always a typo.
   replicas: { min: 2, max: 9 },
   images: { allowed: ['redis', 'valkey/valkey', 'bitnami/redis'] },
-  persistence: { required: true, dataPath: '/data' },
+  // The data path is the image's own (/data; /bitnami/redis/data for bitnami/redis) unless a policy names one.
+  persistence: { required: true },
   antiAffinity: 'preferred',
   config: {
     'replica-read-only': 'yes',
@@ -29,5 +30,11 @@ export const defaultPolicy: EffectivePolicy = {
     image: 'deny',
     replicaof: 'deny',
     persistence: 'deny',
+    start: 'deny',
+    configFile: 'deny',
+    clusterMode: 'deny',
+    sentinel: 'deny',
+    tls: 'deny',
+    auth: 'deny',
   },
 };

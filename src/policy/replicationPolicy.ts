@@ -1,6 +1,6 @@
 // A ReplicationPolicy: every knob of the webhook, kept in git (policies/) and applied as a cluster object.
 
-export const ruleNames = ['replicas', 'serviceName', 'podManagementPolicy', 'image', 'replicaof', 'persistence'] as const;
+export const ruleNames = ['replicas', 'serviceName', 'podManagementPolicy', 'image', 'replicaof', 'persistence', 'start', 'configFile', 'clusterMode', 'sentinel', 'tls', 'auth'] as const;
 export type RuleName = (typeof ruleNames)[number];
 export type Enforcement = 'deny' | 'warn';
 export type AntiAffinityMode = 'preferred' | 'required' | 'none';
@@ -37,7 +37,8 @@ export interface EffectivePolicy {
   priority: number;
   replicas: { min: number; max: number };
   images: { allowed: string[] };
-  persistence: { required: boolean; dataPath: string };
+  /** dataPath: where the data claim is mounted when the Redis container mounts none; absent: the image's data directory. */
+  persistence: { required: boolean; dataPath?: string };
   antiAffinity: AntiAffinityMode;
   config: Record<string, string>;
   auth?: { secretName: string; secretKey: string };

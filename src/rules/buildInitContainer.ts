@@ -1,7 +1,23 @@
-import type { V1Container, V1EnvVar, V1StatefulSet } from '@kubernetes/client-node';
+import type { V1Container, V1EnvVar, V1StatefulSet, V1VolumeMount } from '@kubernetes/client-node';
 import type { EffectivePolicy } from '../policy/replicationPolicy.js';
-import { configDir, configFile, configVolumeName, initContainerName } from './replicationNames.js';
-import { imageUser } from './imageUser.js';
+import {
+  bindEnv,
+  configDir,
+  configFile,
+  configFileEnv,
+  configVolumeName,
+  dataDirEnv,
+  initContainerName,
+  leaderHostEnv,
+  leaderWaitEnv,
+  passwordEnv,
+  podNameEnv,
+  portEnv,
+  replicationConfigEnv,
+  userConfigFileEnv,
+} from './replicationNames.js';
+import { imageUser } from './redisImage.js';
+import type { RedisSetup } from './redisSetup.js';
 import { restrictedSecurityContext } from './restrictedSecurityContext.js';
 import { roleScript } from './roleScript.js';
 import { renderConfig } from './renderConfig.js';
@@ -11,9 +27,18 @@ export function leaderHost(sts: V1StatefulSet, namespace: string, policy: Effect
   return `${sts.metadata?.name ?? ''}-0.${sts.spec?.serviceName ?? ''}.${namespace}.svc.${policy.clusterDomain}`;
 }
 
-export function passwordEnv(policy: EffectivePolicy, name: string): V1EnvVar[] {
-  if (!policy.auth) return [];
-  return [{ name, valueFrom: { secretKeyRef: { name: policy.auth.secretName, key: policy.auth.secretKey } } }];
+/** An env variable holding the group's password, from the same Secret key as the user's (or the policy's). */
+export function passwordVariable(setup: RedisSetup, name: string): V1EnvVar[] {
+  return setup.password ? [{ name, valueFrom: { secretKeyRef: { name: setup.password.ref.name, key: setup.password.ref.key } } }] : [];
+}
+
+/** The Redis container's mounts that hold the user's config file, read-only, so the script can check it. */
+function userConfigMounts(setup: RedisSetup): V1VolumeMount[] {
+  const file = setup.userConfigFile;
+  if (file === undefined) return [];
+  const holding = (setup.container?.volumeMounts ?? []).filter((m) => typeof m?.mountPath === 'string' && (file === m.mountPath || file.startsWith(m.mountPath.replace(/\/$/, '') + '/')));
+  const deepest = holding.sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
+  return deepest ? [{ name: deepest.name, mountPath: deepest.mountPath, readOnly: true, ...(deepest.subPath ? { subPath: deepest.subPath } : {}) }] : [];
 }
 
 /**
@@ -21,24 +46,25 @@ export function passwordEnv(policy: EffectivePolicy, name: string): V1EnvVar[] {
  * Every field the API server would default is set explicitly, so the stored object equals what we
  * build and a second pass finds nothing to change.
  */
-export function buildInitContainer(sts: V1StatefulSet, image: string, namespace: string, policy: EffectivePolicy): V1Container {
+export function buildInitContainer(sts: V1StatefulSet, image: string, namespace: string, policy: EffectivePolicy, setup: RedisSetup): V1Container {
   const env: V1EnvVar[] = [
-    { name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
-    { name: 'REDIS_LEADER_HOST', value: leaderHost(sts, namespace, policy) },
-    { name: 'REDIS_PORT', value: String(policy.port) },
-    { name: 'REDIS_BIND', value: '0.0.0.0' },
-    { name: 'REDIS_DATA_DIR', value: policy.persistence.dataPath },
-    { name: 'REDIS_CONFIG_FILE', value: configFile },
-    { name: 'REDIS_LEADER_WAIT_SECONDS', value: String(policy.leaderWaitSeconds) },
-    { name: 'REDIS_REPLICATION_CONFIG', value: renderConfig(sts, policy) },
-    ...passwordEnv(policy, 'REDIS_PASSWORD'),
+    { name: podNameEnv, valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
+    { name: leaderHostEnv, value: leaderHost(sts, namespace, policy) },
+    { name: portEnv, value: String(setup.port) },
+    { name: bindEnv, value: '0.0.0.0' },
+    { name: dataDirEnv, value: setup.dataDir },
+    { name: configFileEnv, value: configFile },
+    { name: leaderWaitEnv, value: String(policy.leaderWaitSeconds) },
+    { name: replicationConfigEnv, value: renderConfig(setup, policy) },
+    ...(setup.userConfigFile === undefined ? [] : [{ name: userConfigFileEnv, value: setup.userConfigFile }]),
+    ...passwordVariable(setup, passwordEnv),
   ];
   return {
     name: initContainerName,
     image,
     command: ['sh', '-c', roleScript],
     env,
-    volumeMounts: [{ name: configVolumeName, mountPath: configDir }],
-    securityContext: restrictedSecurityContext(imageUser(image)),
+    volumeMounts: [{ name: configVolumeName, mountPath: configDir }, ...userConfigMounts(setup)],
+    securityContext: restrictedSecurityContext(imageUser(image), sts.spec?.template?.spec?.securityContext),
   };
 }

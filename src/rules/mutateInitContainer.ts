@@ -14,7 +14,7 @@ export const initContainer: Mutator = {
     const pod = sts.spec?.template?.spec;
     const image = redisContainer(sts)?.image;
     if (!pod || typeof image !== 'string') return;
-    const desired = buildInitContainer(sts, image, ctx.namespace, ctx.policy);
+    const desired = buildInitContainer(sts, image, ctx.namespace, ctx.policy, ctx.setup);
     pod.initContainers ??= [];
     const existing = pod.initContainers.find((c) => c?.name === initContainerName);
     if (existing) Object.assign(existing, desired);

@@ -1,20 +1,29 @@
-import type { V1StatefulSet } from '@kubernetes/client-node';
 import type { EffectivePolicy } from '../policy/replicationPolicy.js';
-import { dataClaimName } from './dataVolume.js';
-import { userConfig } from './userConfig.js';
+import type { RedisSetup } from './redisSetup.js';
+import type { ConfigEntry } from './userConfig.js';
 
-/** Directives the role script writes itself; a user value for them would be overridden or unsafe. */
+/** Directives the role script writes itself, after everything else; a user value for them would be overridden or unsafe. */
 const scriptOwned = new Set(['port', 'bind', 'dir', 'replicaof', 'slaveof', 'requirepass', 'masterauth']);
 
+/** rename-command may appear once per command; every other directive once. */
+const directive = (entry: Pick<ConfigEntry, 'key' | 'value'>) => (entry.key === 'rename-command' ? `${entry.key} ${entry.value.split(/\s+/)[0]}` : entry.key);
+
 /**
- * The redis.conf body: policy defaults, `appendonly yes` when the data is on a persistent volume, then
- * the user's annotation keys, which win. Container args are left to redis-server, which applies them last.
+ * The redis.conf body, in the order that makes the right value win (later lines win in redis.conf):
+ * the policy's defaults (and `appendonly yes` when the data is on a volume); `include` of the user's own
+ * config file, so it overrides them; the user's lines from the annotation (and a bitnami/redis env),
+ * which override both. The role script then appends what replication owns, and redis-server applies
+ * the container's `--key value` arguments last of all.
  */
-export function renderConfig(sts: V1StatefulSet, policy: EffectivePolicy): string {
-  const merged = new Map<string, string>(Object.entries(policy.config));
-  if (dataClaimName(sts, policy.persistence.dataPath) !== undefined && !merged.has('appendonly')) merged.set('appendonly', 'yes');
-  for (const entry of userConfig(sts)) {
-    if (entry.field.startsWith('metadata.') && !scriptOwned.has(entry.key)) merged.set(entry.key, entry.value);
-  }
-  return [...merged].map(([key, value]) => `${key} ${value}`).join('\n');
+export function renderConfig(setup: RedisSetup, policy: EffectivePolicy): string {
+  const user = new Map<string, ConfigEntry>();
+  for (const entry of setup.config) if (entry.placement === 'rendered' && !scriptOwned.has(entry.key)) user.set(directive(entry), entry);
+  const defaults = new Map<string, string>(Object.entries(policy.config));
+  if (setup.dataClaim !== undefined && !defaults.has('appendonly')) defaults.set('appendonly', 'yes');
+  const overridden = new Set([...user.values()].map((e) => e.key));
+  return [
+    ...[...defaults].filter(([key]) => !overridden.has(key)).map(([key, value]) => `${key} ${value}`),
+    ...(setup.userConfigFile === undefined ? [] : [`include ${setup.userConfigFile}`]),
+    ...[...user.values()].map((e) => `${e.key} ${e.value}`),
+  ].join('\n');
 }

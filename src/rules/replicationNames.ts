@@ -10,3 +10,19 @@ export const configVolumeName = 'redis-replication-config';
 export const configDir = '/etc/redis-replication';
 export const configFile = `${configDir}/redis.conf`;
 export const redisPortName = 'redis';
+
+// Environment variables the webhook sets on its init container and the Redis container; the role script
+// and the probes read them.
+export const podNameEnv = 'POD_NAME';
+export const leaderHostEnv = 'REDIS_LEADER_HOST';
+export const portEnv = 'REDIS_PORT';
+export const bindEnv = 'REDIS_BIND';
+export const dataDirEnv = 'REDIS_DATA_DIR';
+export const configFileEnv = 'REDIS_CONFIG_FILE';
+export const leaderWaitEnv = 'REDIS_LEADER_WAIT_SECONDS';
+export const replicationConfigEnv = 'REDIS_REPLICATION_CONFIG';
+export const passwordEnv = 'REDIS_PASSWORD';
+/** redis-cli reads the password from it, so the probes never put it on a command line. */
+export const cliPasswordEnv = 'REDISCLI_AUTH';
+/** The user's own config file, which the rendered one includes: also the record of it once the start is rewired. */
+export const userConfigFileEnv = 'REDIS_USER_CONFIG_FILE';

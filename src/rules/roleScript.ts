@@ -9,17 +9,35 @@ case "$ordinal" in
 esac
 conf="$REDIS_CONFIG_FILE"
 tmp="$conf.tmp"
-mkdir -p "$(dirname "$conf")" "$REDIS_DATA_DIR"
+mkdir -p "$(dirname "$conf")"
+refuse() {
+  echo "redis-replication: $user_conf $1; the webhook cannot make this group replicate. $2" >&2
+  exit 1
+}
+# The user's own config file, which the rendered one includes. The webhook never sees its contents, so
+# what would break replication is refused here, where the pod's log shows it, before Redis starts.
+user_conf="\${REDIS_USER_CONFIG_FILE:-}"
+if [ -n "$user_conf" ]; then
+  [ -r "$user_conf" ] || refuse "cannot be read" "Mount the file in the Redis container (and this init container gets the same mount)."
+  has() { grep -Eiq "^[[:space:]]*$1" "$user_conf"; }
+  if has '(replicaof|slaveof)[[:space:]]'; then refuse "sets replicaof/slaveof" "Remove it: the webhook makes pod 0 the leader and points every other pod at it."; fi
+  if has 'cluster-enabled[[:space:]]+"?yes'; then refuse "enables Redis Cluster (cluster-enabled yes)" "Replication by the webhook is for standalone Redis; remove the label for a Redis Cluster."; fi
+  if has 'tls-port[[:space:]]' || has 'port[[:space:]]+"?0"?[[:space:]]*$'; then refuse "serves TLS (tls-port or port 0)" "The injected replicaof and probes speak plain TCP; remove the TLS settings or the label."; fi
+  if [ -z "\${REDIS_PASSWORD:-}" ] && has 'requirepass[[:space:]]'; then refuse "sets requirepass" "Followers and probes need the password from a Secret: put it in a Secret, give the container env REDIS_PASSWORD from it (secretKeyRef) and args [--requirepass, \\$(REDIS_PASSWORD)], and drop it from the file."; fi
+  if [ -z "\${REDIS_PASSWORD:-}" ] && has 'protected-mode[[:space:]]+"?yes'; then refuse "sets protected-mode yes without a password" "Protected mode refuses the followers' connections: set a password from a Secret or protected-mode no."; fi
+fi
 # A redis.conf string, double-quoted with every byte written as \\xHH: quotes, backslashes and
 # newlines (a Secret made from a file often ends in one) reach Redis exactly as the clients send them.
 # The value is piped, never put through $(...), which would drop its trailing newlines.
 quote() { printf '"%s"' "$(printf '%s' "$1" | od -An -v -tx1 | tr -d ' \\n' | sed 's/../\\\\x&/g')"; }
 {
+  # First the defaults and the user's own config (its file included), then what replication owns, which
+  # must win over them; redis-server applies the container's --key value arguments after the file.
+  printf '%s\\n' "$REDIS_REPLICATION_CONFIG"
   echo "port $REDIS_PORT"
   echo "bind $REDIS_BIND"
   # printf, not echo, for values that may hold a backslash: dash's echo (the redis image's sh) rewrites them.
   printf 'dir %s\\n' "$(quote "$REDIS_DATA_DIR")"
-  printf '%s\\n' "$REDIS_REPLICATION_CONFIG"
   if [ -n "\${REDIS_PASSWORD:-}" ]; then
     printf 'requirepass %s\\n' "$(quote "$REDIS_PASSWORD")"
     printf 'masterauth %s\\n' "$(quote "$REDIS_PASSWORD")"

@@ -1,11 +1,14 @@
 import type { V1StatefulSet } from '@kubernetes/client-node';
 import type { Operation } from '../admission/admissionReview.js';
 import type { EffectivePolicy, RuleName } from '../policy/replicationPolicy.js';
+import type { RedisSetup } from './redisSetup.js';
 
 export interface RuleContext {
   policy: EffectivePolicy;
   namespace: string;
   operation: Operation;
+  /** The Redis container as the user wrote it (before any mutation of this review). */
+  setup: RedisSetup;
 }
 
 /** One broken rule, phrased as `field: found X; allowed Y`. */

@@ -12,8 +12,14 @@ import { podManagementPolicy } from './validatePodManagementPolicy.js';
 import { image } from './validateImage.js';
 import { replicaof } from './validateReplicaof.js';
 import { persistence } from './validatePersistence.js';
+import { start } from './validateStart.js';
+import { configFile } from './validateConfigFile.js';
+import { clusterMode } from './validateClusterMode.js';
+import { sentinel } from './validateSentinel.js';
+import { tls } from './validateTls.js';
+import { auth } from './validateAuth.js';
 
 // Every rule, in the one place they are listed. The Redis container is wired before the init container
 // is built, because the rendered config depends on the data mount.
 export const mutators: readonly Mutator[] = [orderedReady, configVolume, redisContainerDefaults, initContainer, podSecurity, antiAffinity, mutatedBy];
-export const validators: readonly Validator[] = [replicas, serviceName, podManagementPolicy, image, replicaof, persistence];
+export const validators: readonly Validator[] = [replicas, serviceName, podManagementPolicy, image, start, configFile, replicaof, clusterMode, sentinel, tls, auth, persistence];

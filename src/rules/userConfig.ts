@@ -1,19 +1,27 @@
 import type { V1StatefulSet } from '@kubernetes/client-node';
+import { bitnamiSettings } from './bitnamiEnv.js';
 import { userConfigAnnotation } from './replicationNames.js';
-import { redisContainer } from './redisContainer.js';
+import { redisContainer, redisContainerField } from './redisContainer.js';
+import { redisStart, type RedisStart } from './redisStart.js';
 
 /** One redis.conf directive as the user wrote it, and where. */
 export interface ConfigEntry {
   key: string;
   value: string;
   field: string;
+  /**
+   * `rendered`: goes into the rendered redis.conf (the annotation; bitnami/redis env, whose entrypoint the
+   * webhook replaces). `arguments`: stays on the server's command line, which redis-server applies last.
+   */
+  placement: 'rendered' | 'arguments';
 }
 
 /**
- * The user's own Redis configuration: redis.conf lines in the `redis-replication/config` annotation,
- * and `--key value` arguments of the Redis container (redis-server applies those after the file).
+ * The user's own Redis configuration, as far as the object shows it: redis.conf lines in the
+ * `redis-replication/config` annotation, the env of a bitnami/redis container configured by env, and the
+ * `--key value` options of the server's start. Files the start names are read by Redis, not here.
  */
-export function userConfig(sts: V1StatefulSet): ConfigEntry[] {
+export function userConfig(sts: V1StatefulSet, start: RedisStart | undefined = redisStart(sts)): ConfigEntry[] {
   const entries: ConfigEntry[] = [];
   const text = sts.metadata?.annotations?.[userConfigAnnotation];
   if (typeof text === 'string') {
@@ -21,18 +29,23 @@ export function userConfig(sts: V1StatefulSet): ConfigEntry[] {
       const trimmed = line.trim();
       if (trimmed === '' || trimmed.startsWith('#')) continue;
       const [key = '', ...rest] = trimmed.split(/\s+/);
-      entries.push({ key: key.toLowerCase(), value: rest.join(' '), field: `metadata.annotations["${userConfigAnnotation}"]` });
+      entries.push({ key: key.toLowerCase(), value: rest.join(' '), field: `metadata.annotations["${userConfigAnnotation}"]`, placement: 'rendered' });
     }
   }
-  const args = redisContainer(sts)?.args;
-  if (Array.isArray(args)) {
-    args.forEach((arg, i) => {
-      if (typeof arg === 'string' && arg.startsWith('--')) {
-        const next = args[i + 1];
-        const value = typeof next === 'string' && !next.startsWith('--') ? next : '';
-        entries.push({ key: arg.slice(2).toLowerCase(), value, field: `spec.template.spec.containers[redis].args[${i}]` });
-      }
-    });
+  const container = redisContainer(sts);
+  if (container && start?.kind === 'bitnami-env') {
+    for (const { field, setting } of bitnamiSettings(container, redisContainerField(sts))) {
+      if (setting.config) entries.push({ ...setting.config, field, placement: 'rendered' });
+    }
+  }
+  if (start?.kind === 'server') {
+    for (const option of start.options) entries.push({ key: option.key, value: option.values.join(' '), field: option.field, placement: 'arguments' });
   }
   return entries;
+}
+
+/** The last value the user gives `key`: redis-server lets the last one win, and arguments come after every file. */
+export function lastValue(entries: readonly ConfigEntry[], key: string): ConfigEntry | undefined {
+  const placementOrder = (e: ConfigEntry) => (e.placement === 'arguments' ? 1 : 0);
+  return [...entries].filter((e) => e.key === key).sort((a, b) => placementOrder(a) - placementOrder(b)).pop();
 }

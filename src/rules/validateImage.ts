@@ -1,16 +1,27 @@
 import type { Validator } from './rule.js';
-import { imageRepository } from './imageReference.js';
-import { redisContainer } from './redisContainer.js';
+import { imageMatches } from './imageReference.js';
+import { redisContainer, redisContainerField } from './redisContainer.js';
+import { redisImage } from './redisImage.js';
+
+/** Redis 6.0 is the oldest release with what the injected config and probes use (`replicaof`, `REDISCLI_AUTH`). */
+const oldestMajor = 6;
 
 export const image: Validator = {
   name: 'image',
   validate(sts, { policy }) {
-    const allowed = `${policy.images.allowed.join(', ')} (any registry, tag or digest)`;
+    const examples = 'any registry or mirror, tag or digest: e.g. redis:7.2, public.ecr.aws/docker/library/redis, mirror.example.com/bitnami/redis';
+    const allowed = `${policy.images.allowed.join(', ')} (${examples})`;
     const container = redisContainer(sts);
     if (!container) return [{ field: 'spec.template.spec.containers', found: 'no containers', allowed: `a container running ${allowed}` }];
-    const field = `spec.template.spec.containers[${(sts.spec?.template?.spec?.containers ?? []).indexOf(container)}].image`;
+    const field = `${redisContainerField(sts)}.image`;
     const value = container.image;
-    if (typeof value === 'string' && policy.images.allowed.includes(imageRepository(value))) return [];
-    return [{ field, found: value === undefined ? 'unset' : JSON.stringify(value), allowed }];
+    if (typeof value !== 'string' || !policy.images.allowed.some((entry) => imageMatches(value, entry))) {
+      return [{ field, found: value === undefined ? 'unset' : JSON.stringify(value), allowed }];
+    }
+    const known = redisImage(value);
+    if (known && known.family !== 'valkey' && known.majorVersion !== undefined && known.majorVersion < oldestMajor) {
+      return [{ field, found: `${JSON.stringify(value)} (Redis ${known.majorVersion})`, allowed: `Redis ${oldestMajor} or newer: the injected replicaof and probes need it` }];
+    }
+    return [];
   },
 };

@@ -7,6 +7,9 @@ import type { AdmissionReview } from '../../src/admission/admissionReview.js';
 import { selectPolicy } from '../../src/policy/selectPolicy.js';
 import { validatePolicyDocument } from '../../src/policy/validatePolicyDocument.js';
 import { mutators } from '../../src/rules/ruleChain.js';
+import { redisSetup } from '../../src/rules/redisSetup.js';
+import { redisContainer } from '../../src/rules/redisContainer.js';
+import { userConfigFile } from '../../src/rules/redisStart.js';
 import { initContainerName, mutatedByAnnotation } from '../../src/rules/replicationNames.js';
 import { policies, policyDocument, scaleReview, statefulSetReview } from '../fixtures/arbitraries.js';
 
@@ -53,9 +56,29 @@ function valueAt(document: unknown, pointer: string): unknown {
   return value;
 }
 
-/** Paths the webhook owns: its init container (wherever the user's list put it) and its annotation. */
+/** The words a container runs, command then args. */
+function startWords(sts: V1StatefulSet): string[] {
+  const container = redisContainer(sts);
+  return [...(container?.command ?? []), ...(container?.args ?? [])].filter((w): w is string => typeof w === 'string');
+}
+
+/** Whether `part` appears in `whole` in the same order (not necessarily next to each other). */
+function isSubsequence(part: readonly string[], whole: readonly string[]): boolean {
+  let at = 0;
+  for (const word of whole) if (at < part.length && word === part[at]) at++;
+  return at === part.length;
+}
+
+/**
+ * Paths the webhook owns: its init container (wherever the user's list put it), its annotation, and the
+ * Redis container's start, which it points at the rendered config (checked on its own: every word the
+ * user wrote but their config file stays, in order).
+ */
 function webhookOwned(sts: V1StatefulSet, path: string): boolean {
   if (path === `/metadata/annotations/${fastJsonPatch.escapePathComponent(mutatedByAnnotation)}`) return true;
+  const redis = redisContainer(sts);
+  const index = redis ? sts.spec!.template.spec!.containers.indexOf(redis) : -1;
+  if (new RegExp(`^/spec/template/spec/containers/${index}/(command|args)(/|$)`).test(path)) return true;
   const match = /^\/spec\/template\/spec\/initContainers\/(\d+)\//.exec(path);
   return match !== null && sts.spec?.template?.spec?.initContainers?.[Number(match[1])]?.name === initContainerName;
 }
@@ -123,7 +146,8 @@ describe('the admission core, for any StatefulSet and any valid policies', () =>
         const selection = selectPolicy(policyList, namespace, sts.metadata?.annotations);
         if (sts.metadata?.labels?.['redis-replication'] !== 'enabled' || !selection.ok) return expect(ops).toEqual([]);
         const expected = structuredClone(sts);
-        for (const mutator of mutators) mutator.mutate(expected, { policy: selection.policy, namespace, operation: 'CREATE' });
+        const setup = redisSetup(sts, selection.policy);
+        for (const mutator of mutators) mutator.mutate(expected, { policy: selection.policy, namespace, operation: 'CREATE', setup });
         expect(applied(sts, ops)).toEqual(expected);
       }),
       { numRuns },
@@ -157,6 +181,11 @@ describe('the admission core, for any StatefulSet and any valid policies', () =>
           if (overwrites && existing !== undefined && existing !== null && !webhookOwned(sts, op.path)) {
             throw new Error(`${op.op} ${op.path} overwrites the user's ${JSON.stringify(existing)}`);
           }
+        }
+        const userFile = userConfigFile(sts);
+        const kept = startWords(sts).filter((w) => w !== userFile);
+        if (ops.length > 0 && !isSubsequence(kept, startWords(applied(sts, ops)))) {
+          throw new Error(`the start ${JSON.stringify(startWords(sts))} lost words: ${JSON.stringify(startWords(applied(sts, ops)))}`);
         }
       }),
       { numRuns },

@@ -25,7 +25,9 @@ describe('mutate', () => {
     expect(init.env).toContainEqual({ name: 'REDIS_LEADER_HOST', value: 'cache-0.cache-headless.default.svc.cluster.local' });
     expect(init.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
     const redis = pod.containers[0]!;
-    expect(redis.command).toEqual(['redis-server', '/etc/redis-replication/redis.conf']);
+    // Through the image's entrypoint, which hands a .conf argument to redis-server as the redis user.
+    expect(redis.command).toBeUndefined();
+    expect(redis.args).toEqual(['/etc/redis-replication/redis.conf']);
     expect(redis.volumeMounts).toEqual([
       { name: 'redis-replication-config', mountPath: '/etc/redis-replication' },
       { name: 'data', mountPath: '/data' },
@@ -57,12 +59,14 @@ describe('mutate', () => {
     pod.containers[0]!.command = ['redis-server', '--save', '60 1'];
     const answer = reviewAdmission('mutate', admissionReview(sts), { policies });
     const ops = JSON.parse(Buffer.from(answer.response!.patch!, 'base64').toString()) as fastJsonPatch.Operation[];
-    for (const op of ops) expect(op.op).toBe('add');
+    // Only the start is rewritten (the server's arguments now begin with the rendered config); the rest is added.
+    for (const op of ops) if (!op.path.startsWith('/spec/template/spec/containers/0/command')) expect(op.op).toBe('add');
     expect(ops.map((o) => o.path)).not.toContain('/spec/template/spec/initContainers');
     expect(ops.map((o) => o.path)).toContain('/spec/template/spec/initContainers/1');
     const { patched } = applyMutation(sts);
     expect(patched.spec!.template.spec!.affinity).toEqual({ nodeAffinity: {} });
-    expect(patched.spec!.template.spec!.containers[0]!.command).toEqual(['redis-server', '--save', '60 1']);
+    expect(patched.spec!.template.spec!.containers[0]!.command).toEqual(['redis-server']);
+    expect(patched.spec!.template.spec!.containers[0]!.args).toEqual(['/etc/redis-replication/redis.conf', '--save', '60 1']);
   });
 
   test('escapes label keys with / and ~ in JSON Pointers', () => {
