@@ -1,4 +1,4 @@
-import type { V1StatefulSet } from '@kubernetes/client-node';
+import type { V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import type { AdmissionRequest, AdmissionResponse, AdmissionReview } from './admissionReview.js';
 import type { EffectivePolicy } from '../policy/replicationPolicy.js';
 import { replicationPolicyResource } from '../policy/replicationPolicyResource.js';
@@ -16,6 +16,8 @@ export interface ReviewContext {
   policies: readonly EffectivePolicy[];
   /** For a `statefulsets/scale` request: the StatefulSet being scaled, read by the caller (a Scale carries no labels). */
   parent?: V1StatefulSet;
+  /** For a StatefulSet write: its governing Service (spec.serviceName), read by the caller; null when there is none. */
+  service?: V1Service | null;
 }
 
 /** Whether the request is `kubectl scale` (or an HPA) on a StatefulSet: the only way to change replicas without labels in sight. */
@@ -58,7 +60,13 @@ function decide(endpoint: Endpoint, request: AdmissionRequest, context: ReviewCo
   if (!isObjectWrite(request, 'apps', 'statefulsets') || !isReplicationEnabled(sts) || !sts) return { allowed: true };
   const selection = selectPolicy(context.policies, namespace, sts.metadata?.annotations);
   if (!selection.ok) return endpoint === 'mutate' ? { allowed: true, warnings: [selection.error] } : deny(sts, namespace, [selection.error]);
-  const ruleContext = { policy: selection.policy, namespace, operation: request.operation, setup: redisSetup(sts, selection.policy) };
+  const ruleContext = {
+    policy: selection.policy,
+    namespace,
+    operation: request.operation,
+    setup: redisSetup(sts, selection.policy),
+    ...(context.service === undefined ? {} : { service: context.service }),
+  };
   if (endpoint === 'mutate') {
     const patch = mutateStatefulSet(sts, request.oldObject as V1StatefulSet | undefined, ruleContext);
     return patch.length === 0 ? { allowed: true } : { allowed: true, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(patch)).toString('base64') };

@@ -6,6 +6,6 @@ import type { RuleViolation } from './reviewAdmission.js';
 /** Every violation of every rule, each tagged with the rule and the policy's enforcement for it. */
 export function validateStatefulSet(sts: V1StatefulSet, ctx: RuleContext): RuleViolation[] {
   return validators.flatMap((validator) =>
-    validator.validate(sts, ctx).map((v) => ({ ...v, rule: validator.name, enforcement: ctx.policy.rules[validator.name] })),
+    validator.validate(sts, ctx).map(({ advisory, ...v }) => ({ ...v, rule: validator.name, enforcement: advisory ? 'warn' : ctx.policy.rules[validator.name] })),
   );
 }

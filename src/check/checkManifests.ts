@@ -1,4 +1,4 @@
-import type { KubernetesObject, V1StatefulSet } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import type { Operation as PatchOperation } from 'fast-json-patch';
 import { isReplicationEnabled } from '../admission/reviewAdmission.js';
 import type { EffectivePolicy } from '../policy/replicationPolicy.js';
@@ -34,25 +34,30 @@ function ignoredKind(object: KubernetesObject): string {
   return object.kind === 'StatefulSet' ? `StatefulSet (${object.apiVersion ?? ''})` : (object.kind ?? '');
 }
 
-function checkStatefulSet(sts: V1StatefulSet, where: string, namespace: string, policies: readonly EffectivePolicy[]): StatefulSetCheck {
+function checkStatefulSet(sts: V1StatefulSet, where: string, namespace: string, policies: readonly EffectivePolicy[], service: V1Service | null): StatefulSetCheck {
   const name = sts.metadata?.name ?? '(unnamed)';
   if (!isReplicationEnabled(sts)) return { where, namespace, name, verdict: 'not ours', warnings: [], patch: [] };
-  const admission = admitStatefulSet(sts, namespace, policies);
+  const admission = admitStatefulSet(sts, namespace, policies, service);
   const verdict = !admission.allowed ? 'denied' : admission.warnings.length > 0 ? 'warned' : 'allowed';
   return { where, namespace, name, verdict, ...(admission.message !== undefined ? { message: admission.message } : {}), warnings: admission.warnings, patch: admission.patch };
 }
 
 /**
- * Every StatefulSet of a manifest stream through admission, as if created in an empty cluster.
+ * Every StatefulSet of a manifest stream through admission, as if created in an empty cluster that
+ * holds the stream's other objects: its governing Service is the one in the stream, or none.
  * `defaultNamespace` stands in for `kubectl apply -n` for objects that name no namespace.
  */
 export function checkManifests(source: string, objects: readonly ManifestObject[], policies: readonly EffectivePolicy[], defaultNamespace: string): CheckReport {
   const report: CheckReport = { source, statefulSets: [], ignored: {} };
+  // An empty namespace is no namespace, for kubectl as for the API server.
+  const namespaceOf = (object: KubernetesObject) => object.metadata?.namespace || defaultNamespace;
+  const services = objects.filter(({ object }) => object.kind === 'Service' && object.apiVersion === 'v1').map(({ object }) => object as V1Service);
   for (const { where, object } of objects) {
     if (isStatefulSet(object)) {
-      // An empty namespace is no namespace, for kubectl as for the API server.
-      const namespace = object.metadata?.namespace || defaultNamespace;
-      report.statefulSets.push(checkStatefulSet(object as V1StatefulSet, where, namespace, policies));
+      const namespace = namespaceOf(object);
+      const serviceName = (object as V1StatefulSet).spec?.serviceName;
+      const service = services.find((s) => s.metadata?.name === serviceName && namespaceOf(s) === namespace) ?? null;
+      report.statefulSets.push(checkStatefulSet(object as V1StatefulSet, where, namespace, policies, service));
     } else {
       const kind = ignoredKind(object);
       report.ignored[kind] = (report.ignored[kind] ?? 0) + 1;

@@ -102,7 +102,8 @@ describe('checkManifests', () => {
     const denied = sampleStatefulSet({ name: 'big', replicas: 20 });
     delete denied.metadata!.namespace;
     const kruise = { ...sampleStatefulSet({ name: 'kruise' }), apiVersion: 'apps.kruise.io/v1beta1' };
-    const stream = [sampleStatefulSet(), denied, unlabeled(), kruise, { apiVersion: 'v1', kind: 'Service' }, { apiVersion: 'v1', kind: 'Service' }]
+    const headless = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'cache-headless', namespace: 'default' }, spec: { clusterIP: 'None' } };
+    const stream = [sampleStatefulSet(), denied, unlabeled(), kruise, headless, { apiVersion: 'v1', kind: 'Service' }]
       .map((o) => stringify(o))
       .join('---\n');
     const report = checkManifests('in.yaml', objects(stream), policies, 'team-a');
@@ -115,6 +116,19 @@ describe('checkManifests', () => {
     expect(report.statefulSets[2]!.patch).toEqual([]);
     expect(report.ignored).toEqual({ Service: 2, 'StatefulSet (apps.kruise.io/v1beta1)': 1 });
     expect(checkPassed(report)).toBe(false);
+  });
+
+  test('the governing Service from the same input: missing warns, not headless denies', () => {
+    const service = (clusterIP: string) => stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'cache-headless' }, spec: { clusterIP, type: 'ClusterIP' } });
+    const alone = checkManifests('in.yaml', objects(stringify(sampleStatefulSet())), policies, 'default').statefulSets[0]!;
+    expect(alone.verdict).toBe('warned');
+    expect(alone.warnings).toEqual([expect.stringContaining('spec.serviceName: found no Service cache-headless in this namespace (yet)')]);
+    const clusterIp = checkManifests('in.yaml', objects(stringify(sampleStatefulSet()) + '---\n' + service('10.96.0.12')), policies, 'default').statefulSets[0]!;
+    expect(clusterIp.verdict).toBe('denied');
+    expect(clusterIp.message).toContain('spec.serviceName: found Service cache-headless is not headless (clusterIP 10.96.0.12, type ClusterIP)');
+    expect(clusterIp.message).toContain('[rule serviceName]');
+    const headless = checkManifests('in.yaml', objects(stringify(sampleStatefulSet()) + '---\n' + service('None')), policies, 'default').statefulSets[0]!;
+    expect(headless.verdict).toBe('allowed');
   });
 
   test('passes when nothing would be denied, warnings included', () => {
