@@ -35,6 +35,26 @@ function isObjectWrite(request: AdmissionRequest, group: string, resource: strin
   );
 }
 
+/** An object the core would like read from the cluster, by namespace and name. */
+export interface ObjectKey {
+  namespace: string;
+  name: string;
+}
+
+/**
+ * What the core needs read from the cluster to decide `request` (it does no I/O itself): the parent of
+ * a StatefulSet scale, and the governing Service of a labeled StatefulSet being validated.
+ */
+export function readsFor(endpoint: Endpoint, request: AdmissionRequest): { parent?: ObjectKey; service?: ObjectKey } {
+  if (endpoint !== 'validate') return {};
+  const namespace = request.namespace ?? 'default';
+  if (isStatefulSetScale(request)) return request.name === undefined ? {} : { parent: { namespace, name: request.name } };
+  const sts = request.object as V1StatefulSet | undefined;
+  const service = sts?.spec?.serviceName;
+  if (!isObjectWrite(request, 'apps', 'statefulsets') || !isReplicationEnabled(sts) || typeof service !== 'string' || service === '') return {};
+  return { service: { namespace, name: service } };
+}
+
 export function isReplicationEnabled(sts: V1StatefulSet | undefined | null): boolean {
   return sts?.metadata?.labels?.[enabledLabel.key] === enabledLabel.value;
 }

@@ -12,7 +12,7 @@ import { kubernetesClusterPolicyWatch } from './clusterPolicyWatch.js';
 import { certificateExpirySeconds, webhookMetrics } from './metrics.js';
 import { policyStore } from './policyStore.js';
 import { serverTlsSettings } from './tlsSettings.js';
-import { kubernetesStatefulSetLookup } from './statefulSetLookup.js';
+import { kubernetesClusterReads } from './clusterReads.js';
 import { withLogging } from './withLogging.js';
 import { withMetrics } from './withMetrics.js';
 
@@ -33,6 +33,9 @@ Options:
                              (default: none, only the built-in policy)
   --watch-cluster-policies   also follow the cluster's ReplicationPolicy objects (in-cluster
                              config or KUBECONFIG); one replaces a file policy of the same name
+  --check-services           read each labeled StatefulSet's governing Service (spec.serviceName)
+                             when validating it: one that is not headless is refused, a missing
+                             one warned about (needs get on services)
   --shutdown-delay-seconds N after SIGTERM, how long to keep serving with readiness off
                              before closing the listener, so Kubernetes can take the pod
                              out of the Service's endpoints first (default 5; SIGINT: 0)
@@ -48,6 +51,7 @@ const options = {
   'dev-cert-dir': { type: 'string', default: join(tmpdir(), 'redis-replication-webhook-dev') },
   policies: { type: 'string' },
   'watch-cluster-policies': { type: 'boolean', default: false },
+  'check-services': { type: 'boolean', default: false },
   'shutdown-delay-seconds': { type: 'string', default: '5' },
   'shutdown-grace-seconds': { type: 'string', default: '20' },
   help: { type: 'boolean', short: 'h' },
@@ -79,13 +83,13 @@ export const serveCommand: Command = {
     certificates.onChange((pair) => metrics.certificateExpiry.set(certificateExpirySeconds(pair.cert)));
     const clusterPolicies = values['watch-cluster-policies'] ? kubernetesClusterPolicyWatch() : undefined;
     const policies = await policyStore(values.policies, (result) => metrics.policyReloads.inc({ result }), clusterPolicies);
-    const lookup = kubernetesStatefulSetLookup();
+    const cluster = kubernetesClusterReads({ services: values['check-services'] });
     let shuttingDown = false;
     let listenerClosed = false;
     const app = admissionApp(
       {
-        mutate: withLogging('mutate', withMetrics('mutate', metrics, admissionHandler('mutate', policies.current, lookup))),
-        validate: withLogging('validate', withMetrics('validate', metrics, admissionHandler('validate', policies.current, lookup))),
+        mutate: withLogging('mutate', withMetrics('mutate', metrics, admissionHandler('mutate', policies.current, cluster))),
+        validate: withLogging('validate', withMetrics('validate', metrics, admissionHandler('validate', policies.current, cluster))),
       },
       () => ({
         ready: !shuttingDown,

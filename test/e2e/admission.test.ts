@@ -42,7 +42,8 @@ describe('mutation through the API server', () => {
       return r.code === 0 ? (JSON.parse(r.stdout) as V1Pod) : undefined;
     }, 30_000, 'pod cache-0');
     expect(pod0.spec!.initContainers!.map((c) => c.name)).toEqual(['redis-replication-init']);
-    expect(pod0.spec!.containers[0]!.command).toEqual(['redis-server', '/etc/redis-replication/redis.conf']);
+    expect(pod0.spec!.containers[0]!.command).toBeUndefined();
+    expect(pod0.spec!.containers[0]!.args).toEqual(['/etc/redis-replication/redis.conf']);
     expect(pod0.spec!.containers[0]!.volumeMounts!.map((m) => m.mountPath)).toEqual(
       expect.arrayContaining(['/etc/redis-replication', '/data']),
     );

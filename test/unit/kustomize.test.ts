@@ -109,10 +109,11 @@ describe('base', () => {
     );
   });
 
-  test('RBAC: the Deployment account may get StatefulSets and read ReplicationPolicies, nothing else', async () => {
+  test('RBAC: the Deployment account may get StatefulSets and Services and read ReplicationPolicies, nothing else', async () => {
     const docs = await build('kustomize/base');
     expect(one(docs, 'ClusterRole').rules).toEqual([
       { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get'] },
+      { apiGroups: [''], resources: ['services'], verbs: ['get'] },
       { apiGroups: ['redis-replication.io'], resources: ['replicationpolicies'], verbs: ['get', 'list', 'watch'] },
     ]);
     const binding = one(docs, 'ClusterRoleBinding');
