@@ -1,6 +1,8 @@
 // The init container's script. POSIX sh, because it runs in whatever shell the redis image has
 // (dash, busybox ash), and the tests run it unchanged on the host. It reads only environment
 // variables that the webhook sets on the init container, so nothing else can steer the role.
+// Kubernetes expands $(NAME) in a container's command when NAME is one of its env variables: the
+// script never spells a variable of its own that way (a password would be pasted into it).
 export const roleScript = `set -eu
 name="\${POD_NAME:?POD_NAME is not set}"
 ordinal="\${name##*-}"
@@ -23,7 +25,7 @@ if [ -n "$user_conf" ]; then
   if has '(replicaof|slaveof)[[:space:]]'; then refuse "sets replicaof/slaveof" "Remove it: the webhook makes pod 0 the leader and points every other pod at it."; fi
   if has 'cluster-enabled[[:space:]]+"?yes'; then refuse "enables Redis Cluster (cluster-enabled yes)" "Replication by the webhook is for standalone Redis; remove the label for a Redis Cluster."; fi
   if has 'tls-port[[:space:]]' || has 'port[[:space:]]+"?0"?[[:space:]]*$'; then refuse "serves TLS (tls-port or port 0)" "The injected replicaof and probes speak plain TCP; remove the TLS settings or the label."; fi
-  if [ -z "\${REDIS_PASSWORD:-}" ] && has 'requirepass[[:space:]]'; then refuse "sets requirepass" "Followers and probes need the password from a Secret: put it in a Secret, give the container env REDIS_PASSWORD from it (secretKeyRef) and args [--requirepass, \\$(REDIS_PASSWORD)], and drop it from the file."; fi
+  if [ -z "\${REDIS_PASSWORD:-}" ] && has 'requirepass[[:space:]]'; then refuse "sets requirepass" "Followers and probes need the password from a Secret: put it in a Secret, give the Redis container an env variable from it (secretKeyRef) and the arguments --requirepass \\$(NAME) with that variable's name, and drop it from the file."; fi
   if [ -z "\${REDIS_PASSWORD:-}" ] && has 'protected-mode[[:space:]]+"?yes'; then refuse "sets protected-mode yes without a password" "Protected mode refuses the followers' connections: set a password from a Secret or protected-mode no."; fi
 fi
 # A redis.conf string, double-quoted with every byte written as \\xHH: quotes, backslashes and
