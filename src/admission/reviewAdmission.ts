@@ -88,6 +88,9 @@ function decide(endpoint: Endpoint, request: AdmissionRequest, context: ReviewCo
     ...(context.service === undefined ? {} : { service: context.service }),
   };
   if (endpoint === 'mutate') {
+    // What will be refused is left as the user wrote it: the validating webhook then names their own
+    // fields (wiring the start would move their arguments), and nothing is injected into a refused object.
+    if (validateStatefulSet(sts, ruleContext).some((v) => v.enforcement === 'deny')) return { allowed: true };
     const patch = mutateStatefulSet(sts, request.oldObject as V1StatefulSet | undefined, ruleContext);
     return patch.length === 0 ? { allowed: true } : { allowed: true, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(patch)).toString('base64') };
   }

@@ -93,6 +93,9 @@ export function startOf(container: V1Container, field: string): RedisStart {
     }
     return entrypointStart(image, args);
   }
+  const words = [...command, ...args];
+  // bitnami/redis configured by env, as the webhook wires it: still configured by that env.
+  if (image?.family === 'bitnami' && words.length === 2 && servers.has(basename(words[0]!.value)) && words[1]!.value === configFile) return { kind: 'bitnami-env' };
   return explicitStart(image, [command[0]!, ...command.slice(1), ...args]);
 }
 

@@ -7,6 +7,7 @@ import type { AdmissionReview } from '../../src/admission/admissionReview.js';
 import { selectPolicy } from '../../src/policy/selectPolicy.js';
 import { validatePolicyDocument } from '../../src/policy/validatePolicyDocument.js';
 import { mutators } from '../../src/rules/ruleChain.js';
+import { validateStatefulSet } from '../../src/admission/validateStatefulSet.js';
 import { redisSetup } from '../../src/rules/redisSetup.js';
 import { redisContainer } from '../../src/rules/redisContainer.js';
 import { userConfigFile } from '../../src/rules/redisStart.js';
@@ -145,10 +146,26 @@ describe('the admission core, for any StatefulSet and any valid policies', () =>
         const namespace = review.request!.namespace ?? 'default';
         const selection = selectPolicy(policyList, namespace, sts.metadata?.annotations);
         if (sts.metadata?.labels?.['redis-replication'] !== 'enabled' || !selection.ok) return expect(ops).toEqual([]);
+        const ctx = { policy: selection.policy, namespace, operation: 'CREATE' as const, setup: redisSetup(sts, selection.policy) };
+        // What will be refused is left untouched.
+        if (validateStatefulSet(sts, ctx).some((v) => v.enforcement === 'deny')) return expect(ops).toEqual([]);
         const expected = structuredClone(sts);
-        const setup = redisSetup(sts, selection.policy);
-        for (const mutator of mutators) mutator.mutate(expected, { policy: selection.policy, namespace, operation: 'CREATE', setup });
+        for (const mutator of mutators) mutator.mutate(expected, ctx);
         expect(applied(sts, ops)).toEqual(expected);
+      }),
+      { numRuns },
+    );
+  });
+
+  test('what the mutating webhook wires, the validating webhook admits: no deny appears after mutation', () => {
+    fc.assert(
+      fc.property(statefulSetReview, policies, (review, policyList) => {
+        const before = reviewAdmission('validate', review, { policies: policyList });
+        const ops = patchOf(reviewAdmission('mutate', review, { policies: policyList }));
+        count('mutation keeps the verdict', before, ops.length);
+        const after = reviewAdmission('validate', { ...review, request: { ...review.request!, object: applied(objectOf(review), ops) } }, { policies: policyList });
+        expect(after.response!.allowed).toBe(before.response!.allowed);
+        if (!before.response!.allowed) expect(ops).toEqual([]);
       }),
       { numRuns },
     );

@@ -151,7 +151,7 @@ describe('base', () => {
     expect(pod.containers).toHaveLength(1);
     const container = pod.containers[0];
     expect(container.args).toEqual([
-      'serve', '--port', '8443', '--tls-cert-file', '/tls/tls.crt', '--tls-private-key-file', '/tls/tls.key', '--policies', '/policies', '--watch-cluster-policies',
+      'serve', '--port', '8443', '--tls-cert-file', '/tls/tls.crt', '--tls-private-key-file', '/tls/tls.key', '--policies', '/policies', '--watch-cluster-policies', '--check-services',
     ]);
     const mountOf = (path: string) => container.volumeMounts.find((m: Doc) => path.startsWith(`${m.mountPath}/`) || path === m.mountPath);
     const volumeOf = (path: string) => pod.volumes.find((v: Doc) => v.name === mountOf(path)?.name);
