@@ -1,11 +1,11 @@
 import type { KubernetesObject, V1ConfigMap, V1PodSpec, V1Secret, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import fastJsonPatch from 'fast-json-patch';
-import { Redis } from 'ioredis';
 import { initContainerName, passwordEnv } from '../../src/rules/replicationNames.js';
 import { admit, asTheMessagesSay, corpusObjects, corpusTable, statefulSetOf } from '../fixtures/corpus.js';
 import type { ClusterObjects } from '../fixtures/kubelet/kubelet.js';
 import { StatefulSetPods } from '../fixtures/kubelet/statefulSetPods.js';
-import { assertBuilt, runVerify } from '../fixtures/runVerify.js';
+import { assertBuilt } from '../fixtures/runVerify.js';
+import { assertReplicates } from '../fixtures/kubelet/assertReplicates.js';
 
 // "Admitted means it replicates": every corpus file the webhook admits (as the messages say) runs as
 // stored, through the kubelet stand-in: its init containers, command, args and probes.
@@ -68,40 +68,21 @@ test('the corpus has admitted files to run', () => {
   expect(admitted.length).toBeGreaterThanOrEqual(8);
 });
 
-describe.each(admitted)('$file', ({ file }) => {
-  let pods: StatefulSetPods | undefined;
-  afterAll(async () => {
-    await pods?.stop();
-  });
-
-  test('runs as stored, replicates, passes its readiness probes and keeps its password', async () => {
-    const objects = asTheMessagesSay(corpusObjects(file));
-    const admission = admit(objects, namespace);
-    expect(admission.verdict).toBe('allowed');
-    const sts = { ...statefulSetOf(objects), metadata: { ...statefulSetOf(objects).metadata, namespace } };
-    const stored = fastJsonPatch.applyPatch(structuredClone(sts), admission.patch, true, false).newDocument;
-    const cluster = clusterObjects(objects, stored);
-    pods = StatefulSetPods.create(stored, cluster);
+// Each group has pods and a network of its own, so they run side by side; mostly they wait for Redis.
+test.concurrent.each(admitted)('$file runs as stored, replicates, passes its readiness probes and keeps its password', async ({ file }) => {
+  const objects = asTheMessagesSay(corpusObjects(file));
+  const admission = admit(objects, namespace);
+  expect(admission.verdict).toBe('allowed');
+  const sts = { ...statefulSetOf(objects), metadata: { ...statefulSetOf(objects).metadata, namespace } };
+  const stored = fastJsonPatch.applyPatch(structuredClone(sts), admission.patch, true, false).newDocument;
+  const cluster = clusterObjects(objects, stored);
+  const pods = StatefulSetPods.create(stored, cluster);
+  try {
     await pods.start(60_000);
-
-    const password = groupPassword(stored, cluster);
-    const leaderName = `${stored.metadata!.name}-0.${stored.spec!.serviceName}.${namespace}.svc.cluster.local`;
     const port = Number(stored.spec!.template.spec!.initContainers!.find((c) => c.name === initContainerName)!.env!.find((e) => e.name === 'REDIS_PORT')!.value);
-    const run = await runVerify(['--endpoints', pods.endpoints(port), '--leader-alias', leaderName, '--timeout', '60'], password === undefined ? {} : { REDIS_PASSWORD: password });
-    if (run.code !== 0) throw new Error(`verify exited ${run.code}:\n${run.stdout}${run.stderr}\n${pods.logs()}`);
-    expect(run.stdout).toContain('PASSED');
-
-    for (const pod of pods.pods) expect(await pod.probe(pod.pod.spec!.containers.find((c) => c.readinessProbe)?.name ?? '', 'readinessProbe')).toBe(true);
-
-    if (password !== undefined) {
-      const anonymous = new Redis({ host: pods.pods[0]!.address, port, lazyConnect: true, maxRetriesPerRequest: 0 });
-      // The refusal is the expected answer; ioredis would also report it as an unhandled error event.
-      anonymous.on('error', () => undefined);
-      try {
-        await expect(anonymous.set('corpus-anonymous-write', 'x')).rejects.toThrow(/NOAUTH/);
-      } finally {
-        anonymous.disconnect();
-      }
-    }
-  }, 180_000);
-});
+    const password = groupPassword(stored, cluster);
+    await assertReplicates(pods, { port, label: file, ...(password === undefined ? {} : { password }) });
+  } finally {
+    await pods.stop();
+  }
+}, 180_000);

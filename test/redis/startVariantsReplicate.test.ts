@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import type { V1ConfigMap, V1Secret, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import fastJsonPatch from 'fast-json-patch';
-import { Redis } from 'ioredis';
 import { checkManifests } from '../../src/check/checkManifests.js';
 import { defaultPolicy } from '../../src/policy/defaultPolicy.js';
 import type { EffectivePolicy } from '../../src/policy/replicationPolicy.js';
 import { StatefulSetPods } from '../fixtures/kubelet/statefulSetPods.js';
-import { assertBuilt, runVerify } from '../fixtures/runVerify.js';
+import { assertBuilt } from '../fixtures/runVerify.js';
+import { assertReplicates } from '../fixtures/kubelet/assertReplicates.js';
 import { startVariant, type StartVariant } from '../fixtures/startVariants.js';
 
 // "Admitted means it replicates" beyond the corpus: generated StatefulSets in the start forms the webhook
@@ -32,24 +32,7 @@ async function replicates(variant: StartVariant): Promise<void> {
     await pods.start(60_000).catch((error: Error) => {
       throw new Error(`${variant.description}: ${error.message}`);
     });
-    const run = await runVerify(
-      ['--endpoints', pods.endpoints(variant.port), '--leader-alias', `variant-0.variant-headless.${namespace}.svc.cluster.local`, '--timeout', '60'],
-      variant.password === undefined ? {} : { REDIS_PASSWORD: variant.password },
-    );
-    if (run.code !== 0) throw new Error(`${variant.description}: verify exited ${run.code}:\n${run.stdout}${run.stderr}\n${pods.logs()}`);
-    for (const pod of pods.pods) {
-      if (!(await pod.probe('redis', 'readinessProbe'))) throw new Error(`${variant.description}: ${pod.name}'s readiness probe fails after verify passed`);
-    }
-    if (variant.password !== undefined) {
-      const anonymous = new Redis({ host: pods.pods[0]!.address, port: variant.port, lazyConnect: true, maxRetriesPerRequest: 0 });
-      // The refusal is the expected answer; ioredis would also report it as an unhandled error event.
-      anonymous.on('error', () => undefined);
-      try {
-        await expect(anonymous.set('variant-anonymous-write', 'x')).rejects.toThrow(/NOAUTH/);
-      } finally {
-        anonymous.disconnect();
-      }
-    }
+    await assertReplicates(pods, { port: variant.port, label: variant.description, ...(variant.password === undefined ? {} : { password: variant.password }) });
   } finally {
     await pods.stop();
   }
