@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,17 +7,19 @@ import { promisify } from 'node:util';
 import type { CoreV1Event, V1Pod, V1PodList, V1StatefulSet } from '@kubernetes/client-node';
 import { eventually, kubectl, kubectlOk } from '../fixtures/kubectl.js';
 import { replicationGroupYaml } from '../fixtures/manifest.js';
-import { PodRedisServers } from '../fixtures/podRedis.js';
+import { Kubelet, type RunningPod } from '../fixtures/kubelet/kubelet.js';
+import { PodNetwork } from '../fixtures/kubelet/podNetwork.js';
 import { assertBuilt, runVerify, type CliRun } from '../fixtures/runVerify.js';
 import { kubernetesApis } from '../../src/verify/kubernetesApis.js';
 import { recordOutcome } from '../../src/verify/recordOutcome.js';
 import { webhookPolicies } from '../fixtures/webhookPolicies.js';
 
 // The promotion check against the local control plane (test/cluster/): the StatefulSet controller
-// creates the Pods, the webhook shapes them, and since no kubelet runs, this test plays it: it starts
-// each pod's redis-server on a loopback address from the init script stored in that Pod, runs the
-// Pod's readiness probe, and reports the pod Running and Ready with that address as its IP, so that
-// OrderedReady moves on to the next ordinal. `verify --statefulset` then finds everything through the API.
+// creates the Pods, the webhook shapes them, and since no kubelet runs, this test plays it with the
+// kubelet stand-in (test/fixtures/kubelet/): each Pod as the API server stores it, its init containers,
+// command, args and readiness probe, in namespaces of its own; then it reports the pod Running and Ready
+// with the stand-in's address as its IP, and publishes its DNS name, so that OrderedReady moves on to
+// the next ordinal. `verify --statefulset` then finds everything through the API.
 
 const execFileP = promisify(execFile);
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -25,13 +27,15 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
 const name = 'redis';
 const ns = `e2e-verify-${process.pid}`;
 const policyName = `e2e-verify-${process.pid}`;
-// Loopback addresses of their own (the redis project uses 127.0.0.2-8), on a port only this test uses.
-const hosts = ['127.0.0.21', '127.0.0.22', '127.0.0.23'];
-const port = 26000 + (process.pid % 1000);
+const replicas = 3;
+// A port other than the default, so the test shows verify reading it from the webhook's init container.
+const port = 7000;
 const policyFile = () => join(process.env.RRW_POLICIES_DIR!, `${policyName}.yaml`);
 
-let servers: PodRedisServers | undefined;
 const scratch = mkdtempSync(join(tmpdir(), 'rrw-e2e-verify-'));
+let network: PodNetwork | undefined;
+let kubelet: Kubelet | undefined;
+const pods: RunningPod[] = [];
 
 interface JsonReport {
   result: string;
@@ -110,9 +114,11 @@ async function serviceAccountKubeconfig(account: string): Promise<string> {
 
 beforeAll(async () => {
   assertBuilt();
-  servers = await PodRedisServers.create();
+  network = PodNetwork.create(scratch);
+  mkdirSync(join(scratch, 'node'));
+  kubelet = new Kubelet(network, { namespace: ns, configMaps: [], secrets: [] }, join(scratch, 'node'));
   await kubectlOk(['create', 'namespace', ns]);
-  // A policy for this namespace only: a port of our own, and no 5 s wait before a follower's first sync.
+  // A policy for this namespace only: a port of its own, and no 5 s wait before a follower's first sync.
   writeFileSync(
     policyFile(),
     [
@@ -130,20 +136,23 @@ beforeAll(async () => {
   await kubectlOk(['apply', '-f', '-'], replicationGroupYaml(ns, name));
 
   // OrderedReady: the controller creates pod N+1 only once pod N is Running and Ready.
-  for (const [ordinal, host] of hosts.entries()) {
+  for (let ordinal = 0; ordinal < replicas; ordinal++) {
     const podName = `${name}-${ordinal}`;
-    const pod = await eventually(() => getPod(podName), 30_000, `the StatefulSet controller to create pod ${podName}`);
-    await servers.start(pod, host, hosts[0]!);
-    await eventually(async () => ((await servers!.ready(pod, host)) ? true : undefined), 20_000, `the readiness probe of ${podName} to pass`).catch((error: Error) => {
-      throw new Error(`${error.message}; its redis-server said:\n${servers!.log(podName)}`);
+    const stored = await eventually(() => getPod(podName), 30_000, `the StatefulSet controller to create pod ${podName}`);
+    const pod = await kubelet.start(stored, ['redis']);
+    pods.push(pod);
+    await eventually(async () => ((await pod.probe('redis', 'readinessProbe')) ? true : undefined), 20_000, `the readiness probe of ${podName} to pass`).catch((error: Error) => {
+      throw new Error(`${error.message}; its containers said:\n${pod.logs()}`);
     });
-    await reportRunningAndReady(podName, host);
+    network.publish(pod.address, [`${podName}.${name}-headless.${ns}.svc.cluster.local`]);
+    await reportRunningAndReady(podName, pod.address);
   }
-  await eventually(async () => ((await getStatefulSet()).status?.readyReplicas === hosts.length ? true : undefined), 20_000, 'the StatefulSet to count 3 ready replicas');
+  await eventually(async () => ((await getStatefulSet()).status?.readyReplicas === replicas ? true : undefined), 20_000, `the StatefulSet to count ${replicas} ready replicas`);
 }, 120_000);
 
 afterAll(async () => {
-  await servers?.stop();
+  await kubelet?.stop();
+  network?.destroy();
   rmSync(policyFile(), { force: true });
   rmSync(scratch, { recursive: true, force: true });
   await kubectl(['delete', 'namespace', ns, '--wait=false']);
@@ -164,7 +173,7 @@ describe('verify --statefulset through the API server', () => {
     const result = report(run, 0);
     expect({ result: result.result, unmet: result.checks.filter((c) => c.status !== 'passed') }).toEqual({ result: 'passed', unmet: [] });
     // Discovered through the API: the pod IPs, and the port from the webhook's init container (no --port given).
-    expect(result.members).toEqual(hosts.map((host, ordinal) => ({ name: `${name}-${ordinal}`, address: `${host}:${port}`, podReady: true })));
+    expect(result.members).toEqual(pods.map((pod, ordinal) => ({ name: `${name}-${ordinal}`, address: `${pod.address}:${port}`, podReady: true })));
     expect(result.checks.map((c) => c.check)).toEqual(expect.arrayContaining(['canary-acknowledged', 'canary-replicated', 'canary-removed']));
 
     expect(await roles()).toEqual({ [`${name}-0`]: 'leader', [`${name}-1`]: 'follower', [`${name}-2`]: 'follower' });
@@ -198,7 +207,7 @@ describe('verify --statefulset through the API server', () => {
   }, 60_000);
 
   test('a follower that left the group fails the check: its role label comes off, the annotation and a Warning Event say so', async () => {
-    await execFileP('redis-cli', ['-h', hosts[2]!, '-p', String(port), 'replicaof', 'no', 'one']);
+    await execFileP('redis-cli', ['-h', pods[2]!.address, '-p', String(port), 'replicaof', 'no', 'one']);
 
     const run = await runVerify(['--namespace', ns, '--statefulset', name, '--timeout', '2', '--output', 'json']);
     const result = report(run, 1);
@@ -225,7 +234,7 @@ describe('verify --statefulset through the API server', () => {
     // Never scheduled (no kubelet here), so it is gone at once; the same name then comes back as another pod.
     await kubectlOk(['delete', 'pod', podName, '-n', ns, '--wait=true']);
     await kubectlOk(['create', '-f', '-'], manifest);
-    const group = { statefulSet: await getStatefulSet(), pods: [verified], members: [{ name: podName, host: hosts[0]!, port, aliases: [] }] };
+    const group = { statefulSet: await getStatefulSet(), pods: [verified], members: [{ name: podName, host: pods[0]!.address, port, aliases: [] }] };
     const results = [{ member: podName, check: 'leader-role' as const, status: 'passed' as const, expected: 'role master', found: 'role master' }];
 
     const recording = recordOutcome(kubernetesApis(undefined), group, results, { result: 'passed', summary: 'verified before the pod was recreated' }, new Date());
