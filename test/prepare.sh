@@ -17,6 +17,17 @@ fi
 
 command -v kubectl >/dev/null || { echo "prepare: FAILED: kubectl is required on PATH" >&2; exit 1; }
 
+# The kubelet stand-in (test/fixtures/kubelet/) runs pods in network and mount namespaces of their own.
+if ! command -v ip >/dev/null; then
+  echo "prepare: ip is missing; installing Debian's iproute2 package" >&2
+  if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
+  $apt_get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq iproute2 >&2 || true
+fi
+for tool in ip unshare nsenter setpriv; do
+  command -v "$tool" >/dev/null || { echo "prepare: FAILED: $tool is required (Debian: iproute2, util-linux)" >&2; exit 1; }
+done
+[ "$(id -u)" = 0 ] || { echo "prepare: FAILED: the tests that run pods (kubelet stand-in) need root for network and mount namespaces" >&2; exit 1; }
+
 # The tests start the CLI from dist/, as users do.
 npx tsc -p .
 
