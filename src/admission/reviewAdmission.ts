@@ -1,5 +1,7 @@
 import type { V1Service, V1StatefulSet } from '@kubernetes/client-node';
-import type { AdmissionRequest, AdmissionResponse, AdmissionReview } from './admissionReview.js';
+import type { AdmissionRequest, AdmissionReview } from './admissionReview.js';
+import { notOurs, type AdmissionDecision, type Subject } from './admissionDecision.js';
+import { admissionResponse } from './admissionResponse.js';
 import type { EffectivePolicy } from '../policy/replicationPolicy.js';
 import { replicationPolicyResource } from '../policy/replicationPolicyResource.js';
 import { selectPolicy } from '../policy/selectPolicy.js';
@@ -60,26 +62,19 @@ export function isReplicationEnabled(sts: V1StatefulSet | undefined | null): boo
 }
 
 /**
- * The whole admission decision, with no I/O: an AdmissionReview and the policies in, the answering
- * AdmissionReview out. The HTTPS server, the CLI and any function runtime call this same function.
+ * The whole admission decision, with no I/O, as data: the request and the policies (and what the caller
+ * read for it, see `readsFor`) in, the patch and the findings out.
  */
-export function reviewAdmission(endpoint: Endpoint, review: AdmissionReview, context: ReviewContext): AdmissionReview {
-  const request = review.request;
-  if (!request) throw new TypeError('reviewAdmission needs a decoded AdmissionReview with a request');
-  return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: request.uid, ...decide(endpoint, request, context) } };
-}
-
-type Decision = Omit<AdmissionResponse, 'uid'>;
-
-function decide(endpoint: Endpoint, request: AdmissionRequest, context: ReviewContext): Decision {
+export function decideAdmission(endpoint: Endpoint, request: AdmissionRequest, context: ReviewContext): AdmissionDecision {
   const namespace = request.namespace ?? 'default';
-  if (isStatefulSetScale(request)) return endpoint === 'validate' ? decideScale(request, namespace, context) : { allowed: true };
+  if (isStatefulSetScale(request)) return endpoint === 'validate' ? decideScale(request, namespace, context) : notOurs;
   // A ReplicationPolicy being written is checked like a policy file, so a bad one never reaches the cluster.
-  if (isObjectWrite(request, replicationPolicyResource.group, replicationPolicyResource.plural)) return endpoint === 'validate' ? decidePolicy(request) : { allowed: true };
+  if (isObjectWrite(request, replicationPolicyResource.group, replicationPolicyResource.plural)) return endpoint === 'validate' ? decidePolicy(request) : notOurs;
   const sts = request.object as V1StatefulSet | undefined;
-  if (!isObjectWrite(request, 'apps', 'statefulsets') || !isReplicationEnabled(sts) || !sts) return { allowed: true };
+  if (!isObjectWrite(request, 'apps', 'statefulsets') || !isReplicationEnabled(sts) || !sts) return notOurs;
+  const subject = statefulSetSubject(sts, namespace);
   const selection = selectPolicy(context.policies, namespace, sts.metadata?.annotations);
-  if (!selection.ok) return endpoint === 'mutate' ? { allowed: true, warnings: [selection.error] } : deny(sts, namespace, [selection.error]);
+  if (!selection.ok) return { subject, patch: [], findings: [{ enforcement: endpoint === 'mutate' ? 'warn' : 'deny', message: selection.error }] };
   const ruleContext = {
     policy: selection.policy,
     namespace,
@@ -87,63 +82,45 @@ function decide(endpoint: Endpoint, request: AdmissionRequest, context: ReviewCo
     setup: redisSetup(sts, selection.policy),
     ...(context.service === undefined ? {} : { service: context.service }),
   };
-  if (endpoint === 'mutate') {
-    // What will be refused is left as the user wrote it: the validating webhook then names their own
-    // fields (wiring the start would move their arguments), and nothing is injected into a refused object.
-    if (validateStatefulSet(sts, ruleContext).some((v) => v.enforcement === 'deny')) return { allowed: true };
-    const patch = mutateStatefulSet(sts, request.oldObject as V1StatefulSet | undefined, ruleContext);
-    return patch.length === 0 ? { allowed: true } : { allowed: true, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(patch)).toString('base64') };
-  }
-  return verdict(sts, namespace, validateStatefulSet(sts, ruleContext));
+  const findings = validateStatefulSet(sts, ruleContext);
+  if (endpoint === 'validate') return { subject, patch: [], findings };
+  // What will be refused is left as the user wrote it: the validating webhook then names their own
+  // fields (wiring the start would move their arguments), and nothing is injected into a refused object.
+  // Findings are the validating webhook's to report, once.
+  if (findings.some((f) => f.enforcement === 'deny')) return { subject, patch: [], findings: [] };
+  return { subject, patch: mutateStatefulSet(sts, request.oldObject as V1StatefulSet | undefined, ruleContext), findings: [] };
 }
 
-function decideScale(request: AdmissionRequest, namespace: string, context: ReviewContext): Decision {
+/**
+ * The AdmissionReview answering `review`: `decideAdmission` and its one response. The HTTPS server,
+ * `check` and any function runtime answer through this same core.
+ */
+export function reviewAdmission(endpoint: Endpoint, review: AdmissionReview, context: ReviewContext): AdmissionReview {
+  const request = review.request;
+  if (!request) throw new TypeError('reviewAdmission needs a decoded AdmissionReview with a request');
+  return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: admissionResponse(request.uid, decideAdmission(endpoint, request, context)) };
+}
+
+function statefulSetSubject(sts: V1StatefulSet, namespace: string): Subject {
+  return { kind: 'StatefulSet', name: `${namespace}/${sts.metadata?.name ?? sts.metadata?.generateName ?? '(unnamed)'}` };
+}
+
+function decideScale(request: AdmissionRequest, namespace: string, context: ReviewContext): AdmissionDecision {
   const parent = context.parent;
   // A parent that is gone, or not ours, has nothing to check.
-  if (!parent || !isReplicationEnabled(parent) || request.operation !== 'UPDATE') return { allowed: true };
+  if (!parent || !isReplicationEnabled(parent) || request.operation !== 'UPDATE') return notOurs;
+  const subject = statefulSetSubject(parent, namespace);
   const scale = request.object as { spec?: { replicas?: number } } | undefined;
   const selection = selectPolicy(context.policies, namespace, parent.metadata?.annotations);
-  if (!selection.ok) return deny(parent, namespace, [selection.error]);
+  if (!selection.ok) return { subject, patch: [], findings: [{ enforcement: 'deny', message: selection.error }] };
   const scaled: V1StatefulSet = { ...parent, spec: { ...parent.spec!, replicas: scale?.spec?.replicas ?? 0 } };
   const ruleContext = { policy: selection.policy, namespace, operation: request.operation, setup: redisSetup(scaled, selection.policy) };
-  const found = replicas.validate(scaled, ruleContext).map((v) => ({ ...v, rule: replicas.name, enforcement: selection.policy.rules.replicas }));
-  return verdict(parent, namespace, found);
+  return { subject, patch: [], findings: validateStatefulSet(scaled, ruleContext, [replicas]) };
 }
 
 /** The same checks and messages as a policy file gets (validatePolicyDocument), every error at once. */
-function decidePolicy(request: AdmissionRequest): Decision {
+function decidePolicy(request: AdmissionRequest): AdmissionDecision {
   const check = validatePolicyDocument(request.object);
-  if (check.ok) return { allowed: true };
   const name = request.name ?? (request.object as { metadata?: { name?: string } } | undefined)?.metadata?.name ?? '(unnamed)';
-  return {
-    allowed: false,
-    status: { code: 403, reason: 'Forbidden', message: `${replicationPolicyResource.kind} ${name} is not a valid policy:\n- ${check.errors.join('\n- ')}` },
-  };
-}
-
-export interface RuleViolation {
-  field: string;
-  found: string;
-  allowed: string;
-  rule: string;
-  enforcement: 'deny' | 'warn';
-}
-
-export function describeViolation(v: RuleViolation): string {
-  return `${v.field}: found ${v.found}; allowed ${v.allowed} [rule ${v.rule}${v.enforcement === 'warn' ? ', warn' : ''}]`;
-}
-
-function verdict(sts: V1StatefulSet, namespace: string, violations: RuleViolation[]): Decision {
-  const denials = violations.filter((v) => v.enforcement === 'deny').map(describeViolation);
-  const warnings = violations.filter((v) => v.enforcement === 'warn').map(describeViolation);
-  const decision = denials.length > 0 ? deny(sts, namespace, denials) : { allowed: true };
-  return warnings.length > 0 ? { ...decision, warnings } : decision;
-}
-
-function deny(sts: V1StatefulSet, namespace: string, reasons: string[]): Decision {
-  const name = sts.metadata?.name ?? sts.metadata?.generateName ?? '(unnamed)';
-  return {
-    allowed: false,
-    status: { code: 403, reason: 'Forbidden', message: `StatefulSet ${namespace}/${name} is not a valid Redis replication group:\n- ${reasons.join('\n- ')}` },
-  };
+  return { subject: { kind: 'ReplicationPolicy', name }, patch: [], findings: check.ok ? [] : check.errors.map((message) => ({ enforcement: 'deny' as const, message })) };
 }

@@ -1,7 +1,8 @@
 import type { V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import fastJsonPatch, { type Operation as PatchOperation } from 'fast-json-patch';
-import type { AdmissionResponse, AdmissionReview } from '../admission/admissionReview.js';
-import { reviewAdmission } from '../admission/reviewAdmission.js';
+import type { AdmissionRequest } from '../admission/admissionReview.js';
+import { denialMessage, warningTexts } from '../admission/admissionResponse.js';
+import { decideAdmission } from '../admission/reviewAdmission.js';
 import type { EffectivePolicy } from '../policy/replicationPolicy.js';
 
 /** What the API server would make of a StatefulSet, as far as this webhook decides it. */
@@ -15,26 +16,18 @@ export interface Admission {
   patch: PatchOperation[];
 }
 
-function createReview(sts: V1StatefulSet, namespace: string): AdmissionReview {
+function createRequest(sts: V1StatefulSet, namespace: string): AdmissionRequest {
   const name = sts.metadata?.name;
   return {
-    apiVersion: 'admission.k8s.io/v1',
-    kind: 'AdmissionReview',
-    request: {
-      uid: `check:${namespace}/${name ?? ''}`,
-      kind: { group: 'apps', version: 'v1', kind: 'StatefulSet' },
-      resource: { group: 'apps', version: 'v1', resource: 'statefulsets' },
-      ...(name !== undefined ? { name } : {}),
-      namespace,
-      operation: 'CREATE',
-      object: sts,
-      dryRun: true,
-    },
+    uid: `check:${namespace}/${name ?? ''}`,
+    kind: { group: 'apps', version: 'v1', kind: 'StatefulSet' },
+    resource: { group: 'apps', version: 'v1', resource: 'statefulsets' },
+    ...(name !== undefined ? { name } : {}),
+    namespace,
+    operation: 'CREATE',
+    object: sts,
+    dryRun: true,
   };
-}
-
-function decodePatch(response: AdmissionResponse): PatchOperation[] {
-  return response.patch === undefined ? [] : (JSON.parse(Buffer.from(response.patch, 'base64').toString()) as PatchOperation[]);
 }
 
 /**
@@ -45,12 +38,13 @@ function decodePatch(response: AdmissionResponse): PatchOperation[] {
  */
 export function admitStatefulSet(sts: V1StatefulSet, namespace: string, policies: readonly EffectivePolicy[], service?: V1Service | null): Admission {
   const submitted: V1StatefulSet = { ...sts, metadata: { ...sts.metadata, namespace } };
-  const mutation = reviewAdmission('mutate', createReview(submitted, namespace), { policies }).response!;
-  const warnings = [...(mutation.warnings ?? [])];
-  if (!mutation.allowed) return { allowed: false, ...(mutation.status ? { message: mutation.status.message } : {}), warnings, patch: [] };
-  const patch = decodePatch(mutation);
-  const mutated = fastJsonPatch.applyPatch(structuredClone(submitted), patch, true, false).newDocument;
-  const validation = reviewAdmission('validate', createReview(mutated, namespace), { policies, ...(service === undefined ? {} : { service }) }).response!;
-  warnings.push(...(validation.warnings ?? []));
-  return { allowed: validation.allowed, ...(validation.status ? { message: validation.status.message } : {}), warnings, patch };
+  const mutation = decideAdmission('mutate', createRequest(submitted, namespace), { policies });
+  const warnings = warningTexts(mutation);
+  const refusal = denialMessage(mutation);
+  if (refusal !== undefined) return { allowed: false, message: refusal, warnings, patch: [] };
+  const mutated = fastJsonPatch.applyPatch(structuredClone(submitted), mutation.patch, true, false).newDocument;
+  const validation = decideAdmission('validate', createRequest(mutated, namespace), { policies, ...(service === undefined ? {} : { service }) });
+  warnings.push(...warningTexts(validation));
+  const message = denialMessage(validation);
+  return { allowed: message === undefined, ...(message === undefined ? {} : { message }), warnings, patch: mutation.patch };
 }

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Express } from 'express';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
+import { admissionResponse } from '../admission/admissionResponse.js';
 import { decodeAdmissionReview } from '../admission/decodeAdmissionReview.js';
 import { errorMessage } from '../errorMessage.js';
 import type { AdmissionHandler } from './admissionHandler.js';
@@ -37,8 +38,9 @@ function admissionRoute(handler: AdmissionHandler, budget: BodyBudget): Route {
       if (!body.ok) return fail(res, body.status, body.error);
       const decoded = decodeAdmissionReview(body.value);
       if (!decoded.ok) return fail(res, 400, decoded.error);
+      const uid = decoded.review.request!.uid;
       return handler(decoded.review).then(
-        (answer) => send(res, 200, answer),
+        (decision) => send(res, 200, { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: admissionResponse(uid, decision) }),
         (error: unknown) => {
           log('error', 'admission failed', { uid: decoded.review.request?.uid, error: errorMessage(error) });
           fail(res, 500, `admission failed: ${errorMessage(error)}`);

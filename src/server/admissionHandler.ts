@@ -1,12 +1,13 @@
+import type { AdmissionDecision } from '../admission/admissionDecision.js';
 import type { AdmissionReview } from '../admission/admissionReview.js';
-import { readsFor, reviewAdmission, type Endpoint, type ReviewContext } from '../admission/reviewAdmission.js';
+import { decideAdmission, readsFor, type Endpoint, type ReviewContext } from '../admission/reviewAdmission.js';
 import { errorMessage } from '../errorMessage.js';
 import type { EffectivePolicy } from '../policy/replicationPolicy.js';
 import type { ClusterReads } from './clusterReads.js';
 import { log } from './log.js';
 
-/** A decoded AdmissionReview in, the answer out: the type every HTTP wrapper wraps. */
-export type AdmissionHandler = (review: AdmissionReview) => Promise<AdmissionReview>;
+/** A decoded AdmissionReview in, the core's decision out: the type every HTTP wrapper wraps; the route answers it. */
+export type AdmissionHandler = (review: AdmissionReview) => Promise<AdmissionDecision>;
 
 /**
  * The pure core plus the reads it asks for (`readsFor`). A Scale carries no labels, so the parent
@@ -30,6 +31,6 @@ export function admissionHandler(endpoint: Endpoint, policies: () => readonly Ef
         (error: unknown) => log('warn', 'governing Service not read; its check is left out', { uid: request.uid, service: `${namespace}/${name}`, error: errorMessage(error) }),
       );
     }
-    return reviewAdmission(endpoint, review, context);
+    return decideAdmission(endpoint, request, context);
   };
 }

@@ -1,3 +1,4 @@
+import { isDenied } from '../admission/admissionDecision.js';
 import type { AdmissionHandler } from './admissionHandler.js';
 import { log } from './log.js';
 
@@ -6,8 +7,7 @@ export function withLogging(endpoint: string, next: AdmissionHandler): Admission
   return async (review) => {
     const started = process.hrtime.bigint();
     const request = review.request!;
-    const answer = await next(review);
-    const response = answer.response!;
+    const decision = await next(review);
     log('info', 'admission', {
       endpoint,
       uid: request.uid,
@@ -15,11 +15,11 @@ export function withLogging(endpoint: string, next: AdmissionHandler): Admission
       resource: request.resource.resource + (request.subResource ? '/' + request.subResource : ''),
       namespace: request.namespace,
       name: request.name,
-      allowed: response.allowed,
-      patched: response.patch !== undefined,
-      warnings: response.warnings?.length ?? 0,
+      allowed: !isDenied(decision),
+      patched: !isDenied(decision) && decision.patch.length > 0,
+      warnings: decision.findings.filter((f) => f.enforcement === 'warn').length,
       micros: Number((process.hrtime.bigint() - started) / 1000n),
     });
-    return answer;
+    return decision;
   };
 }

@@ -13,6 +13,7 @@ import { redisContainer } from '../../src/rules/redisContainer.js';
 import { userConfigFile } from '../../src/rules/redisStart.js';
 import { initContainerName, mutatedByAnnotation } from '../../src/rules/replicationNames.js';
 import { policies, policyDocument, scaleReview, statefulSetReview } from '../fixtures/arbitraries.js';
+import { patchOf } from '../fixtures/statefulSet.js';
 
 const numRuns = 3000;
 const tally = new Map<string, { cases: number; patched: number; denied: number; ops: number }>();
@@ -31,11 +32,6 @@ afterAll(() => {
   const lines = [...tally].map(([name, t]) => `  ${name}: ${t.cases} cases (${t.patched} patched, ${t.denied} denied, ${t.ops} patch operations checked)`);
   console.info(`property tests:\n${lines.join('\n')}`);
 });
-
-function patchOf(answer: AdmissionReview): PatchOperation[] {
-  const patch = answer.response?.patch;
-  return patch === undefined ? [] : (JSON.parse(Buffer.from(patch, 'base64').toString()) as PatchOperation[]);
-}
 
 function objectOf(review: AdmissionReview): V1StatefulSet {
   return review.request!.object as V1StatefulSet;

@@ -4,7 +4,7 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { admissionReview, sampleStatefulSet } from '../fixtures/statefulSet.js';
+import { admissionReview, patchOf, sampleStatefulSet } from '../fixtures/statefulSet.js';
 import { startWebhook, type WebhookProcess } from '../fixtures/webhookProcess.js';
 import { selfSignedCertificate } from '../../src/server/selfSignedCertificate.js';
 
@@ -30,7 +30,7 @@ describe('the HTTPS server with the built-in policy', () => {
     const response = answer.json().response;
     expect(response.uid).toBe(review.request!.uid);
     expect(response.patchType).toBe('JSONPatch');
-    const ops = JSON.parse(Buffer.from(response.patch, 'base64').toString());
+    const ops = patchOf(answer.json());
     const patched = fastJsonPatch.applyPatch(structuredClone(sts), ops, true, false).newDocument as V1StatefulSet;
     expect(patched.spec!.template.spec!.initContainers![0]!.name).toBe('redis-replication-init');
     const again = (await webhook.post('/mutate', admissionReview(patched))).json().response;

@@ -2,9 +2,9 @@ import fastJsonPatch, { type Operation as PatchOperation } from 'fast-json-patch
 import type { V1StatefulSet } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import type { AdmissionResponse } from '../../src/admission/admissionReview.js';
+import type { AdmissionReview } from '../../src/admission/admissionReview.js';
 import { manifest, runCli } from '../fixtures/runCli.js';
-import { admissionReview } from '../fixtures/statefulSet.js';
+import { admissionReview, patchOf } from '../fixtures/statefulSet.js';
 import { startWebhook, type WebhookProcess } from '../fixtures/webhookProcess.js';
 
 interface Outcome {
@@ -35,10 +35,11 @@ async function throughWebhook(webhook: WebhookProcess, file: string): Promise<Ou
   for (const submitted of statefulSets) {
     const namespace = submitted.metadata?.namespace ?? 'default';
     const sts = { ...submitted, metadata: { ...submitted.metadata, namespace } };
-    const mutation = (await webhook.post('/mutate', admissionReview(sts, { namespace }))).json().response as AdmissionResponse;
-    const patch = mutation.patch ? (JSON.parse(Buffer.from(mutation.patch, 'base64').toString()) as PatchOperation[]) : [];
+    const mutationReview = (await webhook.post('/mutate', admissionReview(sts, { namespace }))).json() as AdmissionReview;
+    const mutation = mutationReview.response!;
+    const patch = patchOf(mutationReview);
     const mutated = fastJsonPatch.applyPatch(structuredClone(sts), patch, true, false).newDocument;
-    const validation = (await webhook.post('/validate', admissionReview(mutated, { namespace }))).json().response as AdmissionResponse;
+    const validation = ((await webhook.post('/validate', admissionReview(mutated, { namespace }))).json() as AdmissionReview).response!;
     outcomes.push({
       name: sts.metadata.name!,
       allowed: mutation.allowed && validation.allowed,

@@ -3,7 +3,8 @@ import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AdmissionReview } from '../../src/admission/admissionReview.js';
-import { reviewAdmission, type Endpoint } from '../../src/admission/reviewAdmission.js';
+import { isDenied } from '../../src/admission/admissionDecision.js';
+import { decideAdmission, type Endpoint } from '../../src/admission/reviewAdmission.js';
 import { defaultPolicy } from '../../src/policy/defaultPolicy.js';
 import type { EffectivePolicy } from '../../src/policy/replicationPolicy.js';
 import type { AdmissionHandler } from '../../src/server/admissionHandler.js';
@@ -49,7 +50,7 @@ describe('withMetrics', () => {
   const core =
     (endpoint: Endpoint, policies: readonly EffectivePolicy[] = [defaultPolicy]): AdmissionHandler =>
     (review) =>
-      Promise.resolve(reviewAdmission(endpoint, review, { policies }));
+      Promise.resolve(decideAdmission(endpoint, review.request!, { policies }));
   const count = async (endpoint: Endpoint, verdict: string, rule: string, operation = 'CREATE') =>
     value(samples(await metrics.registry.metrics()), admissions, { endpoint, operation, verdict, rule });
 
@@ -67,8 +68,8 @@ describe('withMetrics', () => {
     const sts = sampleStatefulSet({ replicas: 40 });
     sts.spec!.template.spec!.containers[0]!.image = 'memcached';
     sts.spec!.serviceName = '';
-    const answer = await withMetrics('validate', metrics, core('validate', [policy]))(admissionReview(sts));
-    expect(answer.response!.allowed).toBe(false);
+    const decision = await withMetrics('validate', metrics, core('validate', [policy]))(admissionReview(sts));
+    expect(isDenied(decision)).toBe(true);
     expect(await count('validate', 'denied', 'replicas')).toBe(1);
     expect(await count('validate', 'denied', 'image')).toBe(1);
     expect(await count('validate', 'denied', 'serviceName')).toBe(0);
@@ -96,9 +97,9 @@ describe('withMetrics', () => {
     expect(value(all, 'redis_replication_webhook_admission_duration_seconds_count', { endpoint: 'validate' })).toBe(1);
   });
 
-  test('the answer passes through unchanged', async () => {
+  test('the decision passes through unchanged', async () => {
     const review: AdmissionReview = admissionReview(sampleStatefulSet());
-    const direct = reviewAdmission('mutate', review, { policies: [defaultPolicy] });
+    const direct = decideAdmission('mutate', review.request!, { policies: [defaultPolicy] });
     expect(await withMetrics('mutate', metrics, core('mutate'))(review)).toEqual(direct);
   });
 });

@@ -3,7 +3,7 @@ import fastJsonPatch from 'fast-json-patch';
 import { reviewAdmission } from '../../src/admission/reviewAdmission.js';
 import { defaultPolicy } from '../../src/policy/defaultPolicy.js';
 import { startOf } from '../../src/rules/redisStart.js';
-import { admissionReview, sampleStatefulSet } from '../fixtures/statefulSet.js';
+import { admissionReview, patchOf, sampleStatefulSet } from '../fixtures/statefulSet.js';
 
 const field = 'spec.template.spec.containers[0]';
 const conf = '/etc/redis-replication/redis.conf';
@@ -13,7 +13,7 @@ function wired(container: Partial<V1Container>): { redis: V1Container; userFile?
   const sts = sampleStatefulSet();
   Object.assign(sts.spec!.template.spec!.containers[0]!, container);
   const answer = reviewAdmission('mutate', admissionReview(sts), { policies: [defaultPolicy] });
-  const ops = JSON.parse(Buffer.from(answer.response!.patch!, 'base64').toString()) as fastJsonPatch.Operation[];
+  const ops = patchOf(answer);
   const patched = fastJsonPatch.applyPatch(structuredClone(sts), ops, true, false).newDocument;
   const again = reviewAdmission('mutate', admissionReview(patched), { policies: [defaultPolicy] });
   expect(again.response!.patch).toBeUndefined();

@@ -3,15 +3,13 @@ import type { V1StatefulSet } from '@kubernetes/client-node';
 import { reviewAdmission } from '../../src/admission/reviewAdmission.js';
 import { defaultPolicy } from '../../src/policy/defaultPolicy.js';
 import type { EffectivePolicy } from '../../src/policy/replicationPolicy.js';
-import { admissionReview, sampleStatefulSet, scaleReview } from '../fixtures/statefulSet.js';
+import { admissionReview, patchOf, sampleStatefulSet, scaleReview } from '../fixtures/statefulSet.js';
 
 const policies = [defaultPolicy];
 
 function applyMutation(sts: V1StatefulSet, policyList: readonly EffectivePolicy[] = policies): { patched: V1StatefulSet; ops: number } {
-  const answer = reviewAdmission('mutate', admissionReview(sts), { policies: policyList });
-  const patch = answer.response?.patch;
-  if (!patch) return { patched: sts, ops: 0 };
-  const ops = JSON.parse(Buffer.from(patch, 'base64').toString()) as fastJsonPatch.Operation[];
+  const ops = patchOf(reviewAdmission('mutate', admissionReview(sts), { policies: policyList }));
+  if (ops.length === 0) return { patched: sts, ops: 0 };
   return { patched: fastJsonPatch.applyPatch(structuredClone(sts), ops, true, false).newDocument, ops: ops.length };
 }
 
@@ -58,7 +56,7 @@ describe('mutate', () => {
     pod.containers[0]!.env = [{ name: 'A', value: '1' }];
     pod.containers[0]!.command = ['redis-server', '--save', '60 1'];
     const answer = reviewAdmission('mutate', admissionReview(sts), { policies });
-    const ops = JSON.parse(Buffer.from(answer.response!.patch!, 'base64').toString()) as fastJsonPatch.Operation[];
+    const ops = patchOf(answer);
     // Only the start is rewritten (the server's arguments now begin with the rendered config); the rest is added.
     for (const op of ops) if (!op.path.startsWith('/spec/template/spec/containers/0/command')) expect(op.op).toBe('add');
     expect(ops.map((o) => o.path)).not.toContain('/spec/template/spec/initContainers');
@@ -73,7 +71,7 @@ describe('mutate', () => {
     const sts = sampleStatefulSet();
     sts.metadata!.annotations = { 'a~b/c': 'x' };
     const answer = reviewAdmission('mutate', admissionReview(sts), { policies });
-    const ops = JSON.parse(Buffer.from(answer.response!.patch!, 'base64').toString()) as fastJsonPatch.Operation[];
+    const ops = patchOf(answer);
     expect(ops.map((o) => o.path)).toContain('/metadata/annotations/redis-replication~1mutated-by');
   });
 
@@ -82,7 +80,7 @@ describe('mutate', () => {
     const sts = JSON.parse(text) as V1StatefulSet;
     expect(Object.keys(sts.spec!.template.spec!)).toContain('__proto__');
     const answer = reviewAdmission('mutate', admissionReview(sts), { policies });
-    const ops = JSON.parse(Buffer.from(answer.response!.patch!, 'base64').toString()) as fastJsonPatch.Operation[];
+    const ops = patchOf(answer);
     expect(ops.filter((o) => /__proto__|toString/.test(o.path))).toEqual([]);
     expect(ops.length).toBeGreaterThan(0);
   });
