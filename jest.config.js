@@ -2,7 +2,7 @@
 const esm = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.test.json'}] },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.test.json' }] },
   testEnvironment: 'node',
 };
 
@@ -12,6 +12,12 @@ export default {
     { ...esm, displayName: 'server', testMatch: ['<rootDir>/test/server/**/*.test.ts'] },
     { ...esm, displayName: 'property', testMatch: ['<rootDir>/test/property/**/*.test.ts'] },
     { ...esm, displayName: 'redis', testMatch: ['<rootDir>/test/redis/**/*.test.ts'] },
-    { ...esm, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], globalSetup: '<rootDir>/test/e2e/globalSetup.mjs', globalTeardown: '<rootDir>/test/e2e/globalTeardown.mjs' },
+    {
+      ...esm,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/e2e/globalSetup.mjs',
+      globalTeardown: '<rootDir>/test/e2e/globalTeardown.mjs',
+    },
   ],
 };

@@ -11,7 +11,10 @@ function container(name, image, envCount, extra = {}) {
   return {
     name,
     image,
-    env: Array.from({ length: envCount }, (_, i) => ({ name: `${name.toUpperCase().replaceAll('-', '_')}_SETTING_${i}`, value: `value-${i}-${'x'.repeat(24)}` })),
+    env: Array.from({ length: envCount }, (_, i) => ({
+      name: `${name.toUpperCase().replaceAll('-', '_')}_SETTING_${i}`,
+      value: `value-${i}-${'x'.repeat(24)}`,
+    })),
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
     terminationMessagePath: '/dev/termination-log',
     terminationMessagePolicy: 'File',
@@ -23,7 +26,11 @@ function container(name, image, envCount, extra = {}) {
 function managedFields(manager, spec) {
   // FieldsV1 mirrors the object's shape with "f:" keys; a faithful copy of that size is what matters here.
   const fields = (value) =>
-    Array.isArray(value) ? { '.': {} } : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [`f:${k}`, fields(v)])) : {};
+    Array.isArray(value)
+      ? { '.': {} }
+      : value && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [`f:${k}`, fields(v)]))
+        : {};
   return [{ manager, operation: 'Apply', apiVersion: 'apps/v1', time, fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': fields(spec) } }];
 }
 
@@ -62,12 +69,27 @@ function statefulSet({ name, containers, volumes = [], annotations = {}, templat
     persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
   };
   const allAnnotations = lastApplied
-    ? { ...annotations, 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name, namespace, labels }, spec }) }
+    ? {
+        ...annotations,
+        'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({
+          apiVersion: 'apps/v1',
+          kind: 'StatefulSet',
+          metadata: { name, namespace, labels },
+          spec,
+        }),
+      }
     : annotations;
   return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
-    metadata: { name, namespace, labels, annotations: allAnnotations, creationTimestamp: null, managedFields: managedFields('argocd-controller', spec) },
+    metadata: {
+      name,
+      namespace,
+      labels,
+      annotations: allAnnotations,
+      creationTimestamp: null,
+      managedFields: managedFields('argocd-controller', spec),
+    },
     spec,
     status: { replicas: 0, availableReplicas: 0 },
   };
@@ -88,7 +110,11 @@ function admissionReview(object, { operation = 'CREATE', oldObject } = {}) {
       name: object.metadata.name,
       namespace,
       operation,
-      userInfo: { username: 'system:serviceaccount:argocd:argocd-application-controller', uid: 'c5b1e5d2-8f0e-4bd8-9d55-1c2b6a0f4e77', groups: ['system:serviceaccounts', 'system:serviceaccounts:argocd', 'system:authenticated'] },
+      userInfo: {
+        username: 'system:serviceaccount:argocd:argocd-application-controller',
+        uid: 'c5b1e5d2-8f0e-4bd8-9d55-1c2b6a0f4e77',
+        groups: ['system:serviceaccounts', 'system:serviceaccounts:argocd', 'system:authenticated'],
+      },
       object,
       oldObject: oldObject ?? null,
       dryRun: false,
@@ -122,7 +148,14 @@ function medium() {
       podExtras: {
         nodeSelector: { 'node.kubernetes.io/pool': 'stateful' },
         tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'stateful', effect: 'NoSchedule' }],
-        topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'sessions' } } }],
+        topologySpreadConstraints: [
+          {
+            maxSkew: 1,
+            topologyKey: 'topology.kubernetes.io/zone',
+            whenUnsatisfiable: 'ScheduleAnyway',
+            labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'sessions' } },
+          },
+        ],
       },
       lastApplied: true,
     });
@@ -164,7 +197,13 @@ export function benchmarkReviews() {
     sizes.map((size) => {
       const mutateReview = builders[size]();
       const validateReview = mutated(mutateReview);
-      return [size, { mutate: { review: mutateReview, body: JSON.stringify(mutateReview) }, validate: { review: validateReview, body: JSON.stringify(validateReview) } }];
+      return [
+        size,
+        {
+          mutate: { review: mutateReview, body: JSON.stringify(mutateReview) },
+          validate: { review: validateReview, body: JSON.stringify(validateReview) },
+        },
+      ];
     }),
   );
 }

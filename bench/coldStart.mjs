@@ -21,7 +21,10 @@ async function measure(runs, start) {
 /** Cold start with the certificate files given, and with the generated development certificate. */
 export async function coldStart({ workDir, certFile, keyFile, cert, runs }) {
   const withFiles = await measure(runs, () =>
-    startWebhook(['--tls-cert-file', certFile, '--tls-private-key-file', keyFile, '--shutdown-delay-seconds', '0'], { logFile: join(workDir, 'cold-start.log'), ca: () => cert }),
+    startWebhook(['--tls-cert-file', certFile, '--tls-private-key-file', keyFile, '--shutdown-delay-seconds', '0'], {
+      logFile: join(workDir, 'cold-start.log'),
+      ca: () => cert,
+    }),
   );
   const withDevCertificate = await measure(runs, () => {
     const devDir = mkdtempSync(join(workDir, 'dev-'));

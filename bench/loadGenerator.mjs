@@ -19,6 +19,13 @@ process.once('message', async ({ url, requests, connections, durationSeconds, re
       client.on('response', (_status, _bytes, durationMs) => latencies.push(durationMs));
     },
   });
-  const measured = { answered, seconds: (result.finish - result.start) / 1000, latencies, errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx };
+  const measured = {
+    answered,
+    seconds: (result.finish - result.start) / 1000,
+    latencies,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+  };
   process.send(measured, () => process.exit(0));
 });

@@ -30,7 +30,14 @@ writeFileSync(keyFile, key);
 
 const reviews = benchmarkReviews();
 const requestsFor = (names) =>
-  names.flatMap((size) => ['mutate', 'validate'].map((endpoint) => ({ method: 'POST', path: `/${endpoint}`, headers: { 'content-type': 'application/json' }, body: reviews[size][endpoint].body })));
+  names.flatMap((size) =>
+    ['mutate', 'validate'].map((endpoint) => ({
+      method: 'POST',
+      path: `/${endpoint}`,
+      headers: { 'content-type': 'application/json' },
+      body: reviews[size][endpoint].body,
+    })),
+  );
 
 // The bare server answers each request with what the webhook answers to it, byte for byte in size.
 const answers = {};
@@ -74,23 +81,36 @@ async function measure(servers, settings) {
 }
 
 function machine() {
-  return { cpuModel: cpus()[0]?.model, cores: cpus().length, memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)), kernel: release(), node: process.version };
+  return {
+    cpuModel: cpus()[0]?.model,
+    cores: cpus().length,
+    memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
+    kernel: release(),
+    node: process.version,
+  };
 }
 
 async function main() {
   const m = machine();
-  print(`machine: ${m.cpuModel} x${m.cores}, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node.js ${m.node}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  print(
+    `machine: ${m.cpuModel} x${m.cores}, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node.js ${m.node}; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   print(`${durationSeconds} s per server and scenario (two alternating halves), ${connections} connections; work dir ${workDir}`);
   print(`servers run with NODE_OPTIONS="${shippedNodeOptions()}" (the Dockerfile's)`);
 
   print('\ncore (in-process reviewAdmission, CPU µs per review):');
   const core = coreMicrobenchmark(reviews);
-  for (const size of sizes) print(`  ${size.padEnd(7)} mutate ${fmt(core[size].mutate, 1)}  validate ${fmt(core[size].validate, 1)}  both ${fmt(core[size].both, 1)}`);
+  for (const size of sizes)
+    print(`  ${size.padEnd(7)} mutate ${fmt(core[size].mutate, 1)}  validate ${fmt(core[size].validate, 1)}  both ${fmt(core[size].both, 1)}`);
 
   print('\ncold start (spawn to first 200 from /readyz, median of 7):');
   const cold = await coldStart({ workDir, certFile, keyFile, cert, runs: 7 });
   print(`  certificate files      ${fmt(cold.withFiles.medianMs, 0)} ms (min ${fmt(cold.withFiles.minMs, 0)}, max ${fmt(cold.withFiles.maxMs, 0)})`);
-  print(`  generated dev cert     ${fmt(cold.withDevCertificate.medianMs, 0)} ms (min ${fmt(cold.withDevCertificate.minMs, 0)}, max ${fmt(cold.withDevCertificate.maxMs, 0)})`);
+  print(
+    `  generated dev cert     ${fmt(cold.withDevCertificate.medianMs, 0)} ms (min ${fmt(cold.withDevCertificate.minMs, 0)}, max ${fmt(cold.withDevCertificate.maxMs, 0)})`,
+  );
 
   const webhook = await startWebhook(['--tls-cert-file', certFile, '--tls-private-key-file', keyFile, '--shutdown-delay-seconds', '0'], {
     logFile: join(workDir, 'webhook.log'),
@@ -108,7 +128,12 @@ async function main() {
 
   // One short run each first, so all are measured with their JIT warm.
   for (const server of [ours, theirs, parsing]) {
-    await runLoad({ url: `https://127.0.0.1:${server.port}`, connections, durationSeconds: Math.min(3, durationSeconds), requests: requestsFor(sizes) });
+    await runLoad({
+      url: `https://127.0.0.1:${server.port}`,
+      connections,
+      durationSeconds: Math.min(3, durationSeconds),
+      requests: requestsFor(sizes),
+    });
   }
 
   print('\nthroughput, latency and server CPU per request (ours vs bare node:https):');
@@ -122,7 +147,10 @@ async function main() {
     const cols = (r) =>
       `${fmt(r.rps, 0).padStart(9)} ${fmt(r.p50Ms).padStart(7)} ${fmt(r.p99Ms).padStart(7)} ${fmt(r.p999Ms).padStart(8)} ${fmt(r.cpuMicrosPerRequest, 0).padStart(6)}`;
     print(`  ${scenario.name.padEnd(40)} ${cols(figures.ours)} | ${cols(figures.bare)} | ${fmt(ratio)}`);
-    if (figures['bare+parse']) print(`  ${'  (bare server that also JSON.parses)'.padEnd(40)} ${cols(figures['bare+parse'])} | ratio ours/it ${fmt(figures.ours.rps / figures['bare+parse'].rps)}`);
+    if (figures['bare+parse'])
+      print(
+        `  ${'  (bare server that also JSON.parses)'.padEnd(40)} ${cols(figures['bare+parse'])} | ratio ours/it ${fmt(figures.ours.rps / figures['bare+parse'].rps)}`,
+      );
     for (const [name, f] of Object.entries(figures)) {
       if (f.failures.errors + f.failures.timeouts + f.failures.non2xx > 0) print(`    failures (${name}): ${JSON.stringify(f.failures)}`);
     }
@@ -134,10 +162,15 @@ async function main() {
   print(`\nfixed rate: ${fixedRate} requests/s (autocannon overallRate), mixed sizes, keep-alive:`);
   const fixed = await measure([ours, theirs], { requests: requestsFor(sizes), overallRate: fixedRate });
   const fixedFew = await measure([ours, theirs], { requests: requestsFor(sizes), overallRate: fixedRate, connections: 2 });
-  for (const [label, figures] of [[`${connections} connections`, fixed], ['2 connections', fixedFew]]) {
+  for (const [label, figures] of [
+    [`${connections} connections`, fixed],
+    ['2 connections', fixedFew],
+  ]) {
     for (const name of ['ours', 'bare']) {
       const f = figures[name];
-      print(`  ${label.padEnd(15)} ${name} p50 ${fmt(f.p50Ms)} ms  p99 ${fmt(f.p99Ms)} ms  p99.9 ${fmt(f.p999Ms)} ms  (${fmt(f.rps, 0)} rps, ${fmt(f.cpuMicrosPerRequest, 0)} CPU µs per request)`);
+      print(
+        `  ${label.padEnd(15)} ${name} p50 ${fmt(f.p50Ms)} ms  p99 ${fmt(f.p99Ms)} ms  p99.9 ${fmt(f.p999Ms)} ms  (${fmt(f.rps, 0)} rps, ${fmt(f.cpuMicrosPerRequest, 0)} CPU µs per request)`,
+      );
     }
   }
 
@@ -148,11 +181,31 @@ async function main() {
   const headline = results.find((r) => r.headline);
   const checks = [
     ['throughput ratio ours/bare (mixed, keep-alive)', headline.ratio, `>= ${targets.ratio}`, headline.ratio >= targets.ratio],
-    [`p99 at ${fixedRate} requests/s, ${connections} connections (ms)`, fixed.ours.p99Ms, `< ${targets.fixedRateP99Ms}`, fixed.ours.p99Ms < targets.fixedRateP99Ms],
-    [`p99 at ${fixedRate} requests/s, 2 connections (ms)`, fixedFew.ours.p99Ms, `< ${targets.fixedRateP99Ms}`, fixedFew.ours.p99Ms < targets.fixedRateP99Ms],
-    ...sizes.map((s) => [`core µs per admission (mutate + validate), ${s}`, core[s].both, `< ${targets.coreMicros}`, core[s].both < targets.coreMicros]),
+    [
+      `p99 at ${fixedRate} requests/s, ${connections} connections (ms)`,
+      fixed.ours.p99Ms,
+      `< ${targets.fixedRateP99Ms}`,
+      fixed.ours.p99Ms < targets.fixedRateP99Ms,
+    ],
+    [
+      `p99 at ${fixedRate} requests/s, 2 connections (ms)`,
+      fixedFew.ours.p99Ms,
+      `< ${targets.fixedRateP99Ms}`,
+      fixedFew.ours.p99Ms < targets.fixedRateP99Ms,
+    ],
+    ...sizes.map((s) => [
+      `core µs per admission (mutate + validate), ${s}`,
+      core[s].both,
+      `< ${targets.coreMicros}`,
+      core[s].both < targets.coreMicros,
+    ]),
     ['cold start, certificate files (ms)', cold.withFiles.medianMs, `< ${targets.coldStartMs}`, cold.withFiles.medianMs < targets.coldStartMs],
-    ['cold start, generated dev cert (ms)', cold.withDevCertificate.medianMs, `< ${targets.coldStartMs}`, cold.withDevCertificate.medianMs < targets.coldStartMs],
+    [
+      'cold start, generated dev cert (ms)',
+      cold.withDevCertificate.medianMs,
+      `< ${targets.coldStartMs}`,
+      cold.withDevCertificate.medianMs < targets.coldStartMs,
+    ],
     ['memory under load (MB)', rssMbUnderLoad, `< ${targets.rssMb}`, rssMbUnderLoad < targets.rssMb],
   ];
   print('\ntargets:');

@@ -11,7 +11,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'check manifests (kustomize build output) as the webhook would admit them',
     load: async () => (await import('./check/checkCommand.js')).checkCommand,
   },
-  policies: { summary: 'validate policy files (policies validate [DIR])', load: async () => (await import('./check/policiesCommand.js')).policiesCommand },
+  policies: {
+    summary: 'validate policy files (policies validate [DIR])',
+    load: async () => (await import('./check/policiesCommand.js')).policiesCommand,
+  },
   verify: {
     summary: 'check that a replication group replicates (the promotion check)',
     load: async () => (await import('./verify/verifyCommand.js')).verifyCommand,

@@ -30,7 +30,9 @@ export function admissionResponse(uid: string, decision: AdmissionDecision): Adm
     uid,
     allowed: message === undefined,
     ...(message === undefined ? {} : { status: { code: 403, reason: 'Forbidden', message } }),
-    ...(message === undefined && decision.patch.length > 0 ? { patchType: 'JSONPatch' as const, patch: Buffer.from(JSON.stringify(decision.patch)).toString('base64') } : {}),
+    ...(message === undefined && decision.patch.length > 0
+      ? { patchType: 'JSONPatch' as const, patch: Buffer.from(JSON.stringify(decision.patch)).toString('base64') }
+      : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
   };
 }

@@ -27,7 +27,8 @@ export function decodeAdmissionReview(body: unknown): Decoded {
   const request = body.request;
   if (!isRecord(request)) return { ok: false, error: 'request: missing; an AdmissionReview sent to a webhook carries a request' };
   if (typeof request.uid !== 'string' || request.uid === '') return { ok: false, error: 'request.uid: missing or not a string' };
-  if (!nestedWithin(request, maxNesting)) return { ok: false, error: `request: nested more than ${maxNesting} levels deep; a Kubernetes object is far shallower` };
+  if (!nestedWithin(request, maxNesting))
+    return { ok: false, error: `request: nested more than ${maxNesting} levels deep; a Kubernetes object is far shallower` };
   if (typeof request.operation !== 'string' || !operations.has(request.operation)) {
     return { ok: false, error: `request.operation: found ${describe(request.operation)}; expected CREATE, UPDATE, DELETE or CONNECT` };
   }
@@ -38,7 +39,8 @@ export function decodeAdmissionReview(body: unknown): Decoded {
     return { ok: false, error: 'request.resource: missing; expected {group, version, resource}' };
   }
   for (const field of ['name', 'namespace', 'subResource'] as const) {
-    if (request[field] !== undefined && typeof request[field] !== 'string') return { ok: false, error: `request.${field}: found ${describe(request[field])}; expected a string` };
+    if (request[field] !== undefined && typeof request[field] !== 'string')
+      return { ok: false, error: `request.${field}: found ${describe(request[field])}; expected a string` };
   }
   for (const field of ['object', 'oldObject'] as const) {
     const value = request[field];

@@ -69,7 +69,8 @@ export function decideAdmission(endpoint: Endpoint, request: AdmissionRequest, c
   const namespace = request.namespace ?? 'default';
   if (isStatefulSetScale(request)) return endpoint === 'validate' ? decideScale(request, namespace, context) : notOurs;
   // A ReplicationPolicy being written is checked like a policy file, so a bad one never reaches the cluster.
-  if (isObjectWrite(request, replicationPolicyResource.group, replicationPolicyResource.plural)) return endpoint === 'validate' ? decidePolicy(request) : notOurs;
+  if (isObjectWrite(request, replicationPolicyResource.group, replicationPolicyResource.plural))
+    return endpoint === 'validate' ? decidePolicy(request) : notOurs;
   const sts = request.object as V1StatefulSet | undefined;
   if (!isObjectWrite(request, 'apps', 'statefulsets') || !isReplicationEnabled(sts) || !sts) return notOurs;
   const subject = statefulSetSubject(sts, namespace);
@@ -98,7 +99,11 @@ export function decideAdmission(endpoint: Endpoint, request: AdmissionRequest, c
 export function reviewAdmission(endpoint: Endpoint, review: AdmissionReview, context: ReviewContext): AdmissionReview {
   const request = review.request;
   if (!request) throw new TypeError('reviewAdmission needs a decoded AdmissionReview with a request');
-  return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: admissionResponse(request.uid, decideAdmission(endpoint, request, context)) };
+  return {
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    response: admissionResponse(request.uid, decideAdmission(endpoint, request, context)),
+  };
 }
 
 function statefulSetSubject(sts: V1StatefulSet, namespace: string): Subject {
@@ -122,5 +127,9 @@ function decideScale(request: AdmissionRequest, namespace: string, context: Revi
 function decidePolicy(request: AdmissionRequest): AdmissionDecision {
   const check = validatePolicyDocument(request.object);
   const name = request.name ?? (request.object as { metadata?: { name?: string } } | undefined)?.metadata?.name ?? '(unnamed)';
-  return { subject: { kind: 'ReplicationPolicy', name }, patch: [], findings: check.ok ? [] : check.errors.map((message) => ({ enforcement: 'deny' as const, message })) };
+  return {
+    subject: { kind: 'ReplicationPolicy', name },
+    patch: [],
+    findings: check.ok ? [] : check.errors.map((message) => ({ enforcement: 'deny' as const, message })),
+  };
 }

@@ -10,6 +10,8 @@ import type { Finding } from './admissionDecision.js';
  */
 export function validateStatefulSet(sts: V1StatefulSet, ctx: RuleContext, validators: readonly Validator[] = everyValidator): Finding[] {
   return validators.flatMap((validator) =>
-    validator.validate(sts, ctx).map(({ advisory, ...v }) => ({ ...v, rule: validator.name, enforcement: advisory ? 'warn' : ctx.policy.rules[validator.name] })),
+    validator
+      .validate(sts, ctx)
+      .map(({ advisory, ...v }) => ({ ...v, rule: validator.name, enforcement: advisory ? 'warn' : ctx.policy.rules[validator.name] })),
   );
 }

@@ -34,12 +34,26 @@ function ignoredKind(object: KubernetesObject): string {
   return object.kind === 'StatefulSet' ? `StatefulSet (${object.apiVersion ?? ''})` : (object.kind ?? '');
 }
 
-function checkStatefulSet(sts: V1StatefulSet, where: string, namespace: string, policies: readonly EffectivePolicy[], service: V1Service | null): StatefulSetCheck {
+function checkStatefulSet(
+  sts: V1StatefulSet,
+  where: string,
+  namespace: string,
+  policies: readonly EffectivePolicy[],
+  service: V1Service | null,
+): StatefulSetCheck {
   const name = sts.metadata?.name ?? '(unnamed)';
   if (!isReplicationEnabled(sts)) return { where, namespace, name, verdict: 'not ours', warnings: [], patch: [] };
   const admission = admitStatefulSet(sts, namespace, policies, service);
   const verdict = !admission.allowed ? 'denied' : admission.warnings.length > 0 ? 'warned' : 'allowed';
-  return { where, namespace, name, verdict, ...(admission.message !== undefined ? { message: admission.message } : {}), warnings: admission.warnings, patch: admission.patch };
+  return {
+    where,
+    namespace,
+    name,
+    verdict,
+    ...(admission.message !== undefined ? { message: admission.message } : {}),
+    warnings: admission.warnings,
+    patch: admission.patch,
+  };
 }
 
 /**
@@ -47,7 +61,12 @@ function checkStatefulSet(sts: V1StatefulSet, where: string, namespace: string, 
  * holds the stream's other objects: its governing Service is the one in the stream, or none.
  * `defaultNamespace` stands in for `kubectl apply -n` for objects that name no namespace.
  */
-export function checkManifests(source: string, objects: readonly ManifestObject[], policies: readonly EffectivePolicy[], defaultNamespace: string): CheckReport {
+export function checkManifests(
+  source: string,
+  objects: readonly ManifestObject[],
+  policies: readonly EffectivePolicy[],
+  defaultNamespace: string,
+): CheckReport {
   const report: CheckReport = { source, statefulSets: [], ignored: {} };
   // An empty namespace is no namespace, for kubectl as for the API server.
   const namespaceOf = (object: KubernetesObject) => object.metadata?.namespace || defaultNamespace;
@@ -57,7 +76,7 @@ export function checkManifests(source: string, objects: readonly ManifestObject[
       const namespace = namespaceOf(object);
       const serviceName = (object as V1StatefulSet).spec?.serviceName;
       const service = services.find((s) => s.metadata?.name === serviceName && namespaceOf(s) === namespace) ?? null;
-      report.statefulSets.push(checkStatefulSet(object as V1StatefulSet, where, namespace, policies, service));
+      report.statefulSets.push(checkStatefulSet(object, where, namespace, policies, service));
     } else {
       const kind = ignoredKind(object);
       report.ignored[kind] = (report.ignored[kind] ?? 0) + 1;

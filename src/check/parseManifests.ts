@@ -25,7 +25,8 @@ function describe(value: unknown): string {
  */
 export function parseManifests(text: string, source: string): ManifestParse {
   const documents = parseAllDocuments(text);
-  if (documents.length === 0) return { ok: false, errors: [`${source}: no documents; expected Kubernetes objects, e.g. the output of kustomize build`] };
+  if (documents.length === 0)
+    return { ok: false, errors: [`${source}: no documents; expected Kubernetes objects, e.g. the output of kustomize build`] };
   const errors: string[] = [];
   const objects: ManifestObject[] = [];
   const add = (value: unknown, where: string): void => {
@@ -37,7 +38,7 @@ export function parseManifests(text: string, source: string): ManifestParse {
     } else if (value.kind === 'List' && Array.isArray(value.items)) {
       value.items.forEach((item: unknown, i) => add(item, `${where}, items[${i}]`));
     } else {
-      objects.push({ where, object: value as KubernetesObject });
+      objects.push({ where, object: value });
     }
   };
   for (const [index, doc] of documents.entries()) {

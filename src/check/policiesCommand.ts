@@ -22,7 +22,12 @@ function describeFile(file: PolicyFile): string[] {
 
 export const policiesCommand: Command = {
   async run(argv) {
-    const { values, positionals } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
     if (values.help) {
       process.stdout.write(help);
       return 0;
@@ -41,7 +46,10 @@ export const policiesCommand: Command = {
       return 2;
     }
     // The same folder-wide check serve makes: a policy is chosen by name, so names are unique.
-    const duplicates = duplicatePolicyNames(dir, files.flatMap((f) => f.policies));
+    const duplicates = duplicatePolicyNames(
+      dir,
+      files.flatMap((f) => f.policies),
+    );
     const invalid = files.filter((f) => f.errors.length > 0).length;
     const lines = [
       ...(files.length === 0 ? [`${dir}: no policy files (*.yaml, *.yml, *.json)`] : files.flatMap(describeFile)),

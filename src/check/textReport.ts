@@ -12,7 +12,8 @@ function headline(check: StatefulSetCheck): string {
       return `not ours (no ${enabledLabel.key}: ${enabledLabel.value} label)`;
     case 'warned':
       return `allowed, with ${plural(check.warnings.length, 'warning')}`;
-    default:
+    case 'allowed':
+    case 'denied':
       return check.verdict;
   }
 }

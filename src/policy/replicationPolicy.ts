@@ -1,6 +1,19 @@
 // A ReplicationPolicy: every knob of the webhook, kept in git (policies/) and applied as a cluster object.
 
-export const ruleNames = ['replicas', 'serviceName', 'podManagementPolicy', 'image', 'replicaof', 'persistence', 'start', 'configFile', 'clusterMode', 'sentinel', 'tls', 'auth'] as const;
+export const ruleNames = [
+  'replicas',
+  'serviceName',
+  'podManagementPolicy',
+  'image',
+  'replicaof',
+  'persistence',
+  'start',
+  'configFile',
+  'clusterMode',
+  'sentinel',
+  'tls',
+  'auth',
+] as const;
 export type RuleName = (typeof ruleNames)[number];
 export type Enforcement = 'deny' | 'warn';
 export type AntiAffinityMode = 'preferred' | 'required' | 'none';

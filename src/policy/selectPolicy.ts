@@ -18,11 +18,13 @@ export function selectPolicy(policies: readonly EffectivePolicy[], namespace: st
     const named = candidates.find((p) => p.name === wanted);
     if (named) return { ok: true, policy: named };
     const allowed = candidates.map((p) => p.name).join(', ') || 'none';
-    return { ok: false, error: `metadata.annotations["${policyAnnotation}"]: found "${wanted}"; allowed: a policy for namespace "${namespace}" (${allowed})` };
+    return {
+      ok: false,
+      error: `metadata.annotations["${policyAnnotation}"]: found "${wanted}"; allowed: a policy for namespace "${namespace}" (${allowed})`,
+    };
   }
   candidates.sort(
-    (a, b) =>
-      Number(b.namespaces.length > 0) - Number(a.namespaces.length > 0) || b.priority - a.priority || a.name.localeCompare(b.name),
+    (a, b) => Number(b.namespaces.length > 0) - Number(a.namespaces.length > 0) || b.priority - a.priority || a.name.localeCompare(b.name),
   );
   const chosen = candidates[0];
   if (chosen) return { ok: true, policy: chosen };

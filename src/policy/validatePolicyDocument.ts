@@ -20,7 +20,8 @@ export function validatePolicyDocument(doc: unknown): PolicyCheck {
   for (const key of Object.keys(config ?? {})) {
     if (!configKeyPattern.test(key)) errors.push(`spec.config.${key}: not a redis.conf directive name (${configKeyPattern.source})`);
     if (key === 'replicaof' || key === 'slaveof') errors.push(`spec.config.${key}: the webhook sets the leader itself; remove this key`);
-    if (key === 'requirepass' || key === 'masterauth') errors.push(`spec.config.${key}: passwords come from spec.auth.secretName, never from a policy`);
+    if (key === 'requirepass' || key === 'masterauth')
+      errors.push(`spec.config.${key}: passwords come from spec.auth.secretName, never from a policy`);
   }
   return errors.length ? { ok: false, errors } : { ok: true, policy: doc };
 }

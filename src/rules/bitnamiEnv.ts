@@ -14,7 +14,10 @@ export interface BitnamiSetting {
 }
 
 const asConfigLine = 'the same setting as a redis.conf line in the annotation redis-replication/config';
-const ownRoles = { rule: 'replicaof', allowed: 'no replication settings of your own: the webhook makes pod 0 the leader and points every other pod at it' } as const;
+const ownRoles = {
+  rule: 'replicaof',
+  allowed: 'no replication settings of your own: the webhook makes pod 0 the leader and points every other pod at it',
+} as const;
 
 /** One variable, its value as written (a literal; values from elsewhere are looked up by the caller when they matter). */
 function setting(name: string, value: string | undefined): BitnamiSetting | BitnamiSetting[] | undefined {
@@ -24,7 +27,17 @@ function setting(name: string, value: string | undefined): BitnamiSetting | Bitn
     case 'REDIS_RDB_POLICY_DISABLED':
       return value === 'yes' ? { config: { key: 'save', value: '""' } } : undefined;
     case 'REDIS_RDB_POLICY':
-      return value ? { config: { key: 'save', value: value.split(/\s+/).flatMap((p) => p.split('#')).join(' ') } } : undefined;
+      return value
+        ? {
+            config: {
+              key: 'save',
+              value: value
+                .split(/\s+/)
+                .flatMap((p) => p.split('#'))
+                .join(' '),
+            },
+          }
+        : undefined;
     case 'REDIS_DISABLE_COMMANDS':
       return (value ?? '')
         .split(',')
@@ -51,7 +64,12 @@ function setting(name: string, value: string | undefined): BitnamiSetting | Bitn
     case 'REDIS_TLS_ENABLED':
       return value === 'yes' ? { refusal: { rule: 'tls', allowed: 'no TLS: see the tls rule' } } : undefined;
     case 'REDIS_PASSWORD_FILE':
-      return { refusal: { rule: 'auth', allowed: 'REDIS_PASSWORD from a Secret (valueFrom.secretKeyRef), which the webhook carries to every member and the probes' } };
+      return {
+        refusal: {
+          rule: 'auth',
+          allowed: 'REDIS_PASSWORD from a Secret (valueFrom.secretKeyRef), which the webhook carries to every member and the probes',
+        },
+      };
     case 'REDIS_EXTRA_FLAGS':
     case 'REDIS_ALLOW_REMOTE_CONNECTIONS':
     case 'REDIS_DATA_DIR':
@@ -74,9 +92,17 @@ export function bitnamiSettings(container: V1Container, field: string): { name: 
 }
 
 /** The env variables of a bitnami/redis container configured by env that `rule` refuses, as violations. */
-export function bitnamiRefusals(container: V1Container | undefined, field: string, rule: NonNullable<BitnamiSetting['refusal']>['rule']): { field: string; found: string; allowed: string }[] {
+export function bitnamiRefusals(
+  container: V1Container | undefined,
+  field: string,
+  rule: NonNullable<BitnamiSetting['refusal']>['rule'],
+): { field: string; found: string; allowed: string }[] {
   if (!container) return [];
   return bitnamiSettings(container, field)
     .filter((s) => s.setting.refusal?.rule === rule)
-    .map(({ name, field: at, setting }) => ({ field: at, found: `env ${name}, which bitnami/redis's entrypoint reads; the webhook starts redis-server itself`, allowed: setting.refusal!.allowed }));
+    .map(({ name, field: at, setting }) => ({
+      field: at,
+      found: `env ${name}, which bitnami/redis's entrypoint reads; the webhook starts redis-server itself`,
+      allowed: setting.refusal!.allowed,
+    }));
 }

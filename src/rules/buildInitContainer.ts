@@ -36,9 +36,13 @@ export function passwordVariable(setup: RedisSetup, name: string): V1EnvVar[] {
 function userConfigMounts(setup: RedisSetup): V1VolumeMount[] {
   const file = setup.userConfigFile;
   if (file === undefined) return [];
-  const holding = (setup.container?.volumeMounts ?? []).filter((m) => typeof m?.mountPath === 'string' && (file === m.mountPath || file.startsWith(m.mountPath.replace(/\/$/, '') + '/')));
+  const holding = (setup.container?.volumeMounts ?? []).filter(
+    (m) => typeof m?.mountPath === 'string' && (file === m.mountPath || file.startsWith(m.mountPath.replace(/\/$/, '') + '/')),
+  );
   const deepest = holding.sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
-  return deepest ? [{ name: deepest.name, mountPath: deepest.mountPath, readOnly: true, ...(deepest.subPath ? { subPath: deepest.subPath } : {}) }] : [];
+  return deepest
+    ? [{ name: deepest.name, mountPath: deepest.mountPath, readOnly: true, ...(deepest.subPath ? { subPath: deepest.subPath } : {}) }]
+    : [];
 }
 
 /**

@@ -2,8 +2,7 @@ import type { V1Probe } from '@kubernetes/client-node';
 
 // A follower is ready only once its link to the leader is up; the leader once it answers.
 // redis-cli reads the password from REDISCLI_AUTH, so it never appears in the command line.
-const readyCheck =
-  'out=$(redis-cli -p "$REDIS_PORT" info replication) && printf "%s" "$out" | grep -Eq "^(role:master|master_link_status:up)"';
+const readyCheck = 'out=$(redis-cli -p "$REDIS_PORT" info replication) && printf "%s" "$out" | grep -Eq "^(role:master|master_link_status:up)"';
 const aliveCheck = 'redis-cli -p "$REDIS_PORT" ping | grep -Eq "^(PONG|LOADING|MASTERDOWN)"';
 
 /** Probes with every defaultable field set, so the stored object matches and mutation stays idempotent. */

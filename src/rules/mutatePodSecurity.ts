@@ -28,6 +28,7 @@ export const podSecurity: Mutator = {
     const containers = [...(pod.initContainers ?? []), ...(pod.containers ?? [])].filter((c) => typeof c === 'object' && c !== null);
     if (context.runAsNonRoot === undefined && containers.every((c) => runsAsNonRoot(c, context))) context.runAsNonRoot = true;
     context.fsGroup ??= imageUser(redisContainer(sts)?.image);
-    if (context.seccompProfile === undefined && !containers.some((c) => c.securityContext?.privileged === true)) context.seccompProfile = { type: 'RuntimeDefault' };
+    if (context.seccompProfile === undefined && !containers.some((c) => c.securityContext?.privileged === true))
+      context.seccompProfile = { type: 'RuntimeDefault' };
   },
 };

@@ -40,7 +40,8 @@ export const redisContainerDefaults: Mutator = {
     container.volumeMounts ??= [];
     const mounts = container.volumeMounts;
     if (!mounts.some((m) => m?.mountPath === configDir)) mounts.push({ name: configVolumeName, mountPath: configDir });
-    if (setup.dataClaim !== undefined && !mounts.some((m) => m?.mountPath === setup.dataDir)) mounts.push({ name: setup.dataClaim, mountPath: setup.dataDir });
+    if (setup.dataClaim !== undefined && !mounts.some((m) => m?.mountPath === setup.dataDir))
+      mounts.push({ name: setup.dataClaim, mountPath: setup.dataDir });
     container.env ??= [];
     const env = container.env;
     if (!env.some((e) => e?.name === portEnv)) env.push({ name: portEnv, value: String(setup.port) });

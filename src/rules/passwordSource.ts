@@ -9,9 +9,7 @@ import type { ConfigEntry } from './userConfig.js';
  * (requirepass and masterauth) and to the probes (REDISCLI_AUTH), so it never copies a password.
  * A password written into the manifest itself cannot be carried that way: it is refused (auth rule).
  */
-export type PasswordSource =
-  | { kind: 'secret'; ref: V1SecretKeySelector; field: string }
-  | { kind: 'unusable'; field: string; found: string };
+export type PasswordSource = { kind: 'secret'; ref: V1SecretKeySelector; field: string } | { kind: 'unusable'; field: string; found: string };
 
 const reference = /^\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)$/;
 
@@ -22,10 +20,16 @@ function fromEnv(container: V1Container, name: string, field: string, containerF
   const variable = env[index];
   const at = `${containerField}.env[${index}]`;
   if (variable?.valueFrom?.secretKeyRef) return { kind: 'secret', ref: variable.valueFrom.secretKeyRef, field };
-  if (variable) return { kind: 'unusable', field: at, found: `the password ${variable.valueFrom ? 'from a ' + Object.keys(variable.valueFrom).join(', ') : 'written into the manifest'} (env ${name})` };
+  if (variable)
+    return {
+      kind: 'unusable',
+      field: at,
+      found: `the password ${variable.valueFrom ? 'from a ' + Object.keys(variable.valueFrom).join(', ') : 'written into the manifest'} (env ${name})`,
+    };
   for (const source of container.envFrom ?? []) {
     const prefix = source.prefix ?? '';
-    if (source.secretRef?.name && name.startsWith(prefix)) return { kind: 'secret', ref: { name: source.secretRef.name, key: name.slice(prefix.length) }, field };
+    if (source.secretRef?.name && name.startsWith(prefix))
+      return { kind: 'secret', ref: { name: source.secretRef.name, key: name.slice(prefix.length) }, field };
   }
   return { kind: 'unusable', field, found: `$(${name}), which no env variable of the container defines, so Redis gets it literally` };
 }

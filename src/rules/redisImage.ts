@@ -18,7 +18,10 @@ export interface RedisImage {
 const families = [
   { repository: 'redis', image: { family: 'redis', user: 999, dataDir: '/data', server: 'redis-server', serverEntrypoint: true } },
   { repository: 'valkey/valkey', image: { family: 'valkey', user: 999, dataDir: '/data', server: 'valkey-server', serverEntrypoint: true } },
-  { repository: 'bitnami/redis', image: { family: 'bitnami', user: 1001, dataDir: '/bitnami/redis/data', server: 'redis-server', serverEntrypoint: false } },
+  {
+    repository: 'bitnami/redis',
+    image: { family: 'bitnami', user: 1001, dataDir: '/bitnami/redis/data', server: 'redis-server', serverEntrypoint: false },
+  },
 ] as const;
 
 /** The supported image `image` is, from any registry or mirror; undefined for any other image. */

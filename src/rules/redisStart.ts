@@ -49,7 +49,12 @@ function tokens(list: unknown, field: string): Token[] {
 /** A shell's script (`sh -c SCRIPT`, `sh FILE`), for the messages and for the rules that look inside scripts. */
 function scriptOf(words: Token[]): string | undefined {
   const flag = words.findIndex((w) => w.value === '-c' || /^-[a-z]*c$/.test(w.value));
-  return flag >= 0 ? words[flag + 1]?.value : words.slice(1).map((w) => w.value).join(' ');
+  return flag >= 0
+    ? words[flag + 1]?.value
+    : words
+        .slice(1)
+        .map((w) => w.value)
+        .join(' ');
 }
 
 /** redis-server's own reading of its arguments: an optional config file, then `--key value...` options. */
@@ -64,7 +69,7 @@ function serverArguments(server: string | undefined, words: Token[]): RedisStart
       const [key = '', ...values] = word.value.slice(2).split(' ');
       options.push({ key: key.toLowerCase(), values, field: word.field });
     } else if (options.length > 0) {
-      options[options.length - 1]!.values.push(word.value);
+      options[options.length - 1].values.push(word.value);
     } else {
       return { kind: 'unsupported', field: word.field, found: `${JSON.stringify(word.value)} where redis-server expects --key value` };
     }
@@ -95,8 +100,9 @@ export function startOf(container: V1Container, field: string): RedisStart {
   }
   const words = [...command, ...args];
   // bitnami/redis configured by env, as the webhook wires it: still configured by that env.
-  if (image?.family === 'bitnami' && words.length === 2 && servers.has(basename(words[0]!.value)) && words[1]!.value === configFile) return { kind: 'bitnami-env' };
-  return explicitStart(image, [command[0]!, ...command.slice(1), ...args]);
+  if (image?.family === 'bitnami' && words.length === 2 && servers.has(basename(words[0].value)) && words[1].value === configFile)
+    return { kind: 'bitnami-env' };
+  return explicitStart(image, [command[0], ...command.slice(1), ...args]);
 }
 
 /** The docker-library entrypoint: options or a config file first mean redis-server; no arguments, its default cmd. */
@@ -117,7 +123,11 @@ function explicitStart(image: RedisImage | undefined, words: [Token, ...Token[]]
     const script = scriptOf(words) ?? '';
     return { kind: 'unsupported', field: first.field, found: `a shell script (${abbreviate(shown)})`, script };
   }
-  return { kind: 'unsupported', field: first.field, found: `${program === 'redis-sentinel' || program === 'valkey-sentinel' ? 'a Sentinel' : 'a program that is not the server'} (${abbreviate(shown)})` };
+  return {
+    kind: 'unsupported',
+    field: first.field,
+    found: `${program === 'redis-sentinel' || program === 'valkey-sentinel' ? 'a Sentinel' : 'a program that is not the server'} (${abbreviate(shown)})`,
+  };
 }
 
 function abbreviate(text: string): string {

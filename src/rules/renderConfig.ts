@@ -6,7 +6,8 @@ import type { ConfigEntry } from './userConfig.js';
 const scriptOwned = new Set(['port', 'bind', 'dir', 'replicaof', 'slaveof', 'requirepass', 'masterauth']);
 
 /** rename-command may appear once per command; every other directive once. */
-const directive = (entry: Pick<ConfigEntry, 'key' | 'value'>) => (entry.key === 'rename-command' ? `${entry.key} ${entry.value.split(/\s+/)[0]}` : entry.key);
+const directive = (entry: Pick<ConfigEntry, 'key' | 'value'>) =>
+  entry.key === 'rename-command' ? `${entry.key} ${entry.value.split(/\s+/)[0]}` : entry.key;
 
 /**
  * The redis.conf body, in the order that makes the right value win (later lines win in redis.conf):

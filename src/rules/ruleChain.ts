@@ -22,4 +22,17 @@ import { auth } from './validateAuth.js';
 // Every rule, in the one place they are listed. The Redis container is wired before the init container
 // is built, because the rendered config depends on the data mount.
 export const mutators: readonly Mutator[] = [orderedReady, configVolume, redisContainerDefaults, initContainer, podSecurity, antiAffinity, mutatedBy];
-export const validators: readonly Validator[] = [replicas, serviceName, podManagementPolicy, image, start, configFile, replicaof, clusterMode, sentinel, tls, auth, persistence];
+export const validators: readonly Validator[] = [
+  replicas,
+  serviceName,
+  podManagementPolicy,
+  image,
+  start,
+  configFile,
+  replicaof,
+  clusterMode,
+  sentinel,
+  tls,
+  auth,
+  persistence,
+];

@@ -29,7 +29,12 @@ export function userConfig(sts: V1StatefulSet, start: RedisStart | undefined = r
       const trimmed = line.trim();
       if (trimmed === '' || trimmed.startsWith('#')) continue;
       const [key = '', ...rest] = trimmed.split(/\s+/);
-      entries.push({ key: key.toLowerCase(), value: rest.join(' '), field: `metadata.annotations["${userConfigAnnotation}"]`, placement: 'rendered' });
+      entries.push({
+        key: key.toLowerCase(),
+        value: rest.join(' '),
+        field: `metadata.annotations["${userConfigAnnotation}"]`,
+        placement: 'rendered',
+      });
     }
   }
   const container = redisContainer(sts);
@@ -39,7 +44,8 @@ export function userConfig(sts: V1StatefulSet, start: RedisStart | undefined = r
     }
   }
   if (start?.kind === 'server') {
-    for (const option of start.options) entries.push({ key: option.key, value: option.values.join(' '), field: option.field, placement: 'arguments' });
+    for (const option of start.options)
+      entries.push({ key: option.key, value: option.values.join(' '), field: option.field, placement: 'arguments' });
   }
   return entries;
 }
@@ -47,5 +53,8 @@ export function userConfig(sts: V1StatefulSet, start: RedisStart | undefined = r
 /** The last value the user gives `key`: redis-server lets the last one win, and arguments come after every file. */
 export function lastValue(entries: readonly ConfigEntry[], key: string): ConfigEntry | undefined {
   const placementOrder = (e: ConfigEntry) => (e.placement === 'arguments' ? 1 : 0);
-  return [...entries].filter((e) => e.key === key).sort((a, b) => placementOrder(a) - placementOrder(b)).pop();
+  return [...entries]
+    .filter((e) => e.key === key)
+    .sort((a, b) => placementOrder(a) - placementOrder(b))
+    .pop();
 }

@@ -1,7 +1,8 @@
 import type { Validator } from './rule.js';
 import { containerWords, matchingLine } from './containerWords.js';
 
-const allowed = 'standalone Redis: replication by the webhook is not Redis Cluster (which does not allow replicaof); remove the cluster settings, or the label';
+const allowed =
+  'standalone Redis: replication by the webhook is not Redis Cluster (which does not allow replicaof); remove the cluster settings, or the label';
 const clusterWords = /cluster-enabled|--cluster[\s=]|\bcluster (create|meet|addslots)\b/i;
 
 /** Redis Cluster shards and fails over by itself; a leader/follower group on top of it cannot work. */

@@ -24,11 +24,13 @@ export const configFile: Validator = {
     const mounts = container.volumeMounts ?? [];
     const shipped = imageFiles[setup.image?.family ?? ''] ?? [];
     const files = [
-      ...(setup.start?.kind === 'server' && !setup.start.wired && setup.start.configFile ? [{ path: setup.start.configFile.value, field: setup.start.configFile.field }] : []),
+      ...(setup.start?.kind === 'server' && !setup.start.wired && setup.start.configFile
+        ? [{ path: setup.start.configFile.value, field: setup.start.configFile.field }]
+        : []),
       ...setup.config.filter((e) => fileKeys.has(e.key)).map((e) => ({ path: e.value.replace(/^"|"$/g, ''), field: e.field })),
     ];
     return files
-      .filter((f) => f.path.startsWith('/') ? !onVolume(f.path, mounts) && !shipped.includes(f.path) : true)
+      .filter((f) => (f.path.startsWith('/') ? !onVolume(f.path, mounts) && !shipped.includes(f.path) : true))
       .map((f) => ({
         field: f.field,
         found: `container ${container.name} reads ${f.path}, which is on none of its volumes${f.path.startsWith('/') ? '' : ' (a relative path, resolved against the working directory)'}`,

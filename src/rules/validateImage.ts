@@ -20,7 +20,13 @@ export const image: Validator = {
     }
     const known = redisImage(value);
     if (known && known.family !== 'valkey' && known.majorVersion !== undefined && known.majorVersion < oldestMajor) {
-      return [{ field, found: `${JSON.stringify(value)} (Redis ${known.majorVersion})`, allowed: `Redis ${oldestMajor} or newer: the injected replicaof and probes need it` }];
+      return [
+        {
+          field,
+          found: `${JSON.stringify(value)} (Redis ${known.majorVersion})`,
+          allowed: `Redis ${oldestMajor} or newer: the injected replicaof and probes need it`,
+        },
+      ];
     }
     return [];
   },

@@ -19,18 +19,28 @@ export const persistence: Validator = {
       const shared = (setup.container?.volumeMounts ?? []).find((m) => m?.mountPath === setup.dataDir);
       found.push({
         field: 'spec.volumeClaimTemplates',
-        found: shared ? `${setup.dataDir} on volume ${shared.name}, which is not a volumeClaimTemplate (not one per pod)` : `no volumeClaimTemplate mounted at ${setup.dataDir}`,
+        found: shared
+          ? `${setup.dataDir} on volume ${shared.name}, which is not a volumeClaimTemplate (not one per pod)`
+          : `no volumeClaimTemplate mounted at ${setup.dataDir}`,
         allowed: `a volumeClaimTemplate for ${setup.dataDir}; ${optOut}`,
       });
     }
     const appendonly = lastValue(setup.config, 'appendonly');
     const save = lastValue(setup.config, 'save');
     if (appendonly && /^"?no"?$/i.test(appendonly.value) && save && /^(""|'')?$/.test(save.value.trim())) {
-      found.push({ field: save.field, found: 'appendonly no and save "": every kind of persistence off', allowed: `appendonly yes or a save schedule; ${optOut}` });
+      found.push({
+        field: save.field,
+        found: 'appendonly no and save "": every kind of persistence off',
+        allowed: `appendonly yes or a save schedule; ${optOut}`,
+      });
     }
     const dir = lastValue(setup.config, 'dir');
     if (dir && dir.placement === 'arguments' && dir.value.replace(/^"|"$/g, '') !== setup.dataDir) {
-      found.push({ field: dir.field, found: `dir ${dir.value}, away from the data volume at ${setup.dataDir}`, allowed: `no --dir (the webhook sets dir ${setup.dataDir}), or mount the volumeClaimTemplate there` });
+      found.push({
+        field: dir.field,
+        found: `dir ${dir.value}, away from the data volume at ${setup.dataDir}`,
+        allowed: `no --dir (the webhook sets dir ${setup.dataDir}), or mount the volumeClaimTemplate there`,
+      });
     }
     return found;
   },

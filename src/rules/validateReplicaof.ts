@@ -15,7 +15,9 @@ export const replicaof: Validator = {
       .map((entry) => ({ field: entry.field, found: `${entry.key} ${entry.value}`.trim(), allowed }));
     const fromScripts = containerWords(sts, setup).flatMap(({ container, field, text }) => {
       const line = matchingLine(text, replicaofWord);
-      return line === undefined ? [] : [{ field, found: `${container} decides roles itself: "${line}"`, allowed: `${allowed}; remove that logic, or the label` }];
+      return line === undefined
+        ? []
+        : [{ field, found: `${container} decides roles itself: "${line}"`, allowed: `${allowed}; remove that logic, or the label` }];
     });
     const fromEnv = setup.start?.kind === 'bitnami-env' ? bitnamiRefusals(setup.container, redisContainerField(sts), 'replicaof') : [];
     return [...fromConfig, ...fromScripts, ...fromEnv];

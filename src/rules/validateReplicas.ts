@@ -8,6 +8,12 @@ export const replicas: Validator = {
     // The API server defaults an absent replicas to 1.
     const effective = value ?? 1;
     if (typeof effective === 'number' && Number.isInteger(effective) && effective >= min && effective <= max) return [];
-    return [{ field: 'spec.replicas', found: value === undefined ? 'unset (defaults to 1)' : JSON.stringify(value), allowed: `${min} to ${max} (policy "${policy.name}")` }];
+    return [
+      {
+        field: 'spec.replicas',
+        found: value === undefined ? 'unset (defaults to 1)' : JSON.stringify(value),
+        allowed: `${min} to ${max} (policy "${policy.name}")`,
+      },
+    ];
   },
 };

@@ -14,9 +14,16 @@ export const sentinel: Validator = {
       const line = matchingLine(text, sentinelWords);
       return line === undefined ? [] : [{ field, found: `${container} runs or asks a Sentinel: "${line}"`, allowed }];
     });
-    const fromConfig = setup.start?.kind === 'server' && setup.start.options.some((o) => o.key === 'sentinel')
-      ? [{ field: setup.start.options.find((o) => o.key === 'sentinel')!.field, found: 'redis-server --sentinel (the Redis container is a Sentinel)', allowed }]
-      : [];
+    const fromConfig =
+      setup.start?.kind === 'server' && setup.start.options.some((o) => o.key === 'sentinel')
+        ? [
+            {
+              field: setup.start.options.find((o) => o.key === 'sentinel')!.field,
+              found: 'redis-server --sentinel (the Redis container is a Sentinel)',
+              allowed,
+            },
+          ]
+        : [];
     const fromEnv = setup.start?.kind === 'bitnami-env' ? bitnamiRefusals(setup.container, redisContainerField(sts), 'sentinel') : [];
     return [...fromContainers, ...fromConfig, ...fromEnv];
   },

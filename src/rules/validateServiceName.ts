@@ -10,11 +10,22 @@ export const serviceName: Validator = {
   validate(sts, { service }) {
     const value = sts.spec?.serviceName;
     if (typeof value !== 'string' || value === '') {
-      return [{ field: 'spec.serviceName', found: value === undefined ? 'unset' : JSON.stringify(value), allowed: 'the name of the headless Service that gives pod 0 its DNS name' }];
+      return [
+        {
+          field: 'spec.serviceName',
+          found: value === undefined ? 'unset' : JSON.stringify(value),
+          allowed: 'the name of the headless Service that gives pod 0 its DNS name',
+        },
+      ];
     }
     const found: Violation[] = [];
     if (service === null) {
-      found.push({ field: 'spec.serviceName', found: `no Service ${value} in this namespace (yet)`, allowed: `a headless Service ${value} (clusterIP: None) selecting the pods: without it the followers never find pod 0`, advisory: true });
+      found.push({
+        field: 'spec.serviceName',
+        found: `no Service ${value} in this namespace (yet)`,
+        allowed: `a headless Service ${value} (clusterIP: None) selecting the pods: without it the followers never find pod 0`,
+        advisory: true,
+      });
     } else if (service && service.spec?.clusterIP !== 'None') {
       found.push({
         field: 'spec.serviceName',

@@ -3,7 +3,7 @@ import { bitnamiRefusals } from './bitnamiEnv.js';
 import { redisContainerField } from './redisContainer.js';
 
 const howToStart =
-  'redis-server (or valkey-server) itself: command: [redis-server] with args: [your config file, --key, value, ...], or args alone through the image\'s entrypoint; the webhook then points it at the rendered config, which includes yours';
+  "redis-server (or valkey-server) itself: command: [redis-server] with args: [your config file, --key, value, ...], or args alone through the image's entrypoint; the webhook then points it at the rendered config, which includes yours";
 
 /** A script's single `redis-server ...` line, as command and args the webhook can wire; undefined when it is more than that. */
 function asExecForm(script: string): string | undefined {

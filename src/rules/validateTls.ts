@@ -2,7 +2,8 @@ import type { Validator } from './rule.js';
 import { bitnamiRefusals } from './bitnamiEnv.js';
 import { redisContainerField } from './redisContainer.js';
 
-const allowed = 'plain TCP: the injected replicaof, the probes and verify do not speak TLS yet; remove the TLS settings (a service mesh can encrypt the traffic), or the label';
+const allowed =
+  'plain TCP: the injected replicaof, the probes and verify do not speak TLS yet; remove the TLS settings (a service mesh can encrypt the traffic), or the label';
 const tlsKeys = new Set(['tls-port', 'tls-replication', 'tls-cluster', 'tls-cert-file', 'tls-key-file', 'tls-ca-cert-file']);
 
 /** A TLS-only Redis wired for plain TCP would never replicate: refused until TLS is carried end to end. */

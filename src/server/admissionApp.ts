@@ -89,7 +89,11 @@ async function expressApp(fastRoutes: Map<string, Route>, metrics: Registry): Pr
  * and loading it takes a fifth of the start. express serves the rest (`/metrics`, variants, 404s) and is
  * loaded on the first such request (docs/performance.md).
  */
-export function admissionApp(handlers: { mutate: AdmissionHandler; validate: AdmissionHandler }, readiness: () => Readiness, metrics: Registry): RequestListener {
+export function admissionApp(
+  handlers: { mutate: AdmissionHandler; validate: AdmissionHandler },
+  readiness: () => Readiness,
+  metrics: Registry,
+): RequestListener {
   const budget = new BodyBudget(bodyBudgetBytes);
   const fastRoutes = new Map<string, Route>([
     ['POST /mutate', admissionRoute(handlers.mutate, budget)],
@@ -110,7 +114,9 @@ export function admissionApp(handlers: { mutate: AdmissionHandler; validate: Adm
     const route = fastRoutes.get(`${req.method} ${query === -1 ? url : url.slice(0, query)}`);
     if (route) return route(req, res);
     (app ??= expressApp(fastRoutes, metrics)).then(
-      (loaded) => loaded(req, res),
+      (loaded) => {
+        loaded(req, res);
+      },
       (error: unknown) => fail(res, 500, `request failed: ${errorMessage(error)}`),
     );
   };

@@ -28,7 +28,12 @@ export function admissionHandler(endpoint: Endpoint, policies: () => readonly Ef
       const { namespace, name } = reads.service;
       await cluster.service(namespace, name).then(
         (service) => (context.service = service ?? null),
-        (error: unknown) => log('warn', 'governing Service not read; its check is left out', { uid: request.uid, service: `${namespace}/${name}`, error: errorMessage(error) }),
+        (error: unknown) =>
+          log('warn', 'governing Service not read; its check is left out', {
+            uid: request.uid,
+            service: `${namespace}/${name}`,
+            error: errorMessage(error),
+          }),
       );
     }
     return decideAdmission(endpoint, request, context);

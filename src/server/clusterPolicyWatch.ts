@@ -24,7 +24,12 @@ const resource = `${plural}.${group}`;
 function describeTrouble(error: unknown): string {
   const failure = error as { code?: unknown; statusCode?: unknown; body?: unknown; message?: unknown };
   const code = typeof failure.code === 'number' ? failure.code : typeof failure.statusCode === 'number' ? failure.statusCode : undefined;
-  const hint = code === 404 ? ' (is the CRD installed? kubectl apply -k kustomize/base/crd)' : code === 403 ? ' (does the ClusterRole allow list and watch?)' : '';
+  const hint =
+    code === 404
+      ? ' (is the CRD installed? kubectl apply -k kustomize/base/crd)'
+      : code === 403
+        ? ' (does the ClusterRole allow list and watch?)'
+        : '';
   const status = typeof failure.body === 'object' && failure.body !== null ? (failure.body as { message?: unknown }).message : undefined;
   // An ApiException's message carries the whole response, headers included: only the status is kept.
   const what = code !== undefined ? `HTTP ${code}${typeof status === 'string' ? `: ${status}` : ''}` : String(failure.message ?? error);
@@ -62,7 +67,9 @@ export function kubernetesClusterPolicyWatch(retryMs = 5_000, settleMs = 100): C
         const config = new KubeConfig();
         config.loadFromDefault();
         const api = config.makeApiClient(CustomObjectsApi);
-        const created = makeInformer<KubernetesObject>(config, `/apis/${group}/${version}/${plural}`, () => api.listClusterCustomObject({ group, version, plural }));
+        const created = makeInformer<KubernetesObject>(config, `/apis/${group}/${version}/${plural}`, () =>
+          api.listClusterCustomObject({ group, version, plural }),
+        );
         created.on('change', () => {
           clearTimeout(settle);
           settle = setTimeout(publish, settleMs);

@@ -36,7 +36,7 @@ export function webhookMetrics(): WebhookMetrics {
     }),
     policyReloads: new Counter({
       name: 'redis_replication_webhook_policy_reloads_total',
-      help: 'Loads of the policy folder and, with --watch-cluster-policies, of the cluster\'s ReplicationPolicy objects; on failure the last good policies stay in force.',
+      help: "Loads of the policy folder and, with --watch-cluster-policies, of the cluster's ReplicationPolicy objects; on failure the last good policies stay in force.",
       labelNames: ['result'],
       registers: [registry],
     }),

@@ -23,7 +23,11 @@ const firstClusterListMs = 10_000;
  * and kept out, and the last good set of that source stays in force. `onReload` hears every load of
  * either source, the first ones included.
  */
-export async function policyStore(dir: string | undefined, onReload: (result: ReloadResult) => void, cluster?: ClusterPolicyWatch): Promise<PolicyStore> {
+export async function policyStore(
+  dir: string | undefined,
+  onReload: (result: ReloadResult) => void,
+  cluster?: ClusterPolicyWatch,
+): Promise<PolicyStore> {
   let filePolicies: EffectivePolicy[] = [];
   let clusterPolicies: EffectivePolicy[] = [];
   let policies = policySet();
@@ -97,5 +101,6 @@ async function startClusterWatch(cluster: ClusterPolicyWatch, listener: ClusterP
   const late = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, firstClusterListMs, 'late')));
   const first = await Promise.race([cluster.start(listener), late]);
   clearTimeout(timer);
-  if (first === 'late') log('warn', 'no answer to the first list of cluster policies yet; serving without them meanwhile', { waitedMs: firstClusterListMs });
+  if (first === 'late')
+    log('warn', 'no answer to the first list of cluster policies yet; serving without them meanwhile', { waitedMs: firstClusterListMs });
 }

@@ -29,8 +29,12 @@ export function readJsonBody(req: IncomingMessage, limitBytes: number, budget: B
   const contentType = req.headers['content-type'];
   const [mediaType, ...parameters] = (contentType ?? '').split(';').map((part) => part.trim().toLowerCase());
   if (mediaType !== 'application/json') return refuseAfterBody(req, 415, `content-type: found ${contentType ?? 'none'}; expected application/json`);
-  const charset = parameters.find((p) => p.startsWith('charset='))?.slice('charset='.length).replaceAll('"', '');
-  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') return refuseAfterBody(req, 415, `content-type: found charset ${charset}; expected utf-8`);
+  const charset = parameters
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replaceAll('"', '');
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
+    return refuseAfterBody(req, 415, `content-type: found charset ${charset}; expected utf-8`);
   const encoding = req.headers['content-encoding'];
   if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
     return refuseAfterBody(req, 415, `content-encoding: found ${encoding}; expected none (an uncompressed body)`);
@@ -55,7 +59,10 @@ export function readJsonBody(req: IncomingMessage, limitBytes: number, budget: B
     const onData = (chunk: Buffer) => {
       if (size + chunk.length > limitBytes) return refuse(413, tooLarge);
       if (!budget.take(chunk.length)) {
-        return refuse(503, `body: the webhook already holds ${budget.heldBytes} bytes of request bodies, its limit across all requests is ${budget.limitBytes}; retry shortly`);
+        return refuse(
+          503,
+          `body: the webhook already holds ${budget.heldBytes} bytes of request bodies, its limit across all requests is ${budget.limitBytes}; retry shortly`,
+        );
       }
       size += chunk.length;
       chunks.push(chunk);
@@ -68,7 +75,7 @@ export function readJsonBody(req: IncomingMessage, limitBytes: number, budget: B
     });
     req.on('end', () => {
       if (refused) return;
-      const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
+      const text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8');
       release();
       try {
         resolve({ ok: true, value: JSON.parse(text) as unknown });

@@ -16,7 +16,9 @@ const ecdsaWithSha256 = '1.2.840.10045.4.3.2';
 /** An AlgorithmIdentifier with no parameters, as RFC 5758 writes ecdsa-with-SHA256. */
 function algorithmIdentifier(oid: string): forge.asn1.Asn1 {
   const { asn1 } = forge;
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(oid).getBytes())]);
+  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(oid).getBytes()),
+  ]);
 }
 
 /**
@@ -29,7 +31,8 @@ function algorithmIdentifier(oid: string): forge.asn1.Asn1 {
  */
 export function selfSignedCertificate(hosts: { dns: string[]; ips: string[] }, options: SelfSignedOptions = {}): CertificatePair {
   const { days = 365, keyType = 'rsa' } = options;
-  const { privateKey, publicKey } = keyType === 'ec' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey, publicKey } =
+    keyType === 'ec' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
   const key = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const cert = forge.pki.createCertificate();
   cert.publicKey =

@@ -88,8 +88,22 @@ export const serveCommand: Command = {
     let listenerClosed = false;
     const app = admissionApp(
       {
-        mutate: withLogging('mutate', withMetrics('mutate', metrics, admissionHandler('mutate', policies.current, cluster))),
-        validate: withLogging('validate', withMetrics('validate', metrics, admissionHandler('validate', policies.current, cluster))),
+        mutate: withLogging(
+          'mutate',
+          withMetrics(
+            'mutate',
+            metrics,
+            admissionHandler('mutate', () => policies.current(), cluster),
+          ),
+        ),
+        validate: withLogging(
+          'validate',
+          withMetrics(
+            'validate',
+            metrics,
+            admissionHandler('validate', () => policies.current(), cluster),
+          ),
+        ),
       },
       () => ({
         ready: !shuttingDown,

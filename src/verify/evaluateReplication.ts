@@ -26,8 +26,11 @@ function result(check: CheckName, member: Member, passed: boolean, expected: str
 
 function memberChecks({ member, redis }: MemberFacts, answeredChecks: (answer: Answer) => CheckResult[]): CheckResult[] {
   const expected = `a Redis server answering at ${memberAddress(member)}`;
-  const reachable = redis.answered ? result('reachable', member, true, expected, 'it answers') : result('reachable', member, false, expected, redis.error);
-  const ready = member.podReady === undefined ? [] : [result('pod-ready', member, member.podReady, 'the pod Ready', member.podReady ? 'Ready' : 'not Ready')];
+  const reachable = redis.answered
+    ? result('reachable', member, true, expected, 'it answers')
+    : result('reachable', member, false, expected, redis.error);
+  const ready =
+    member.podReady === undefined ? [] : [result('pod-ready', member, member.podReady, 'the pod Ready', member.podReady ? 'Ready' : 'not Ready')];
   return [reachable, ...ready, ...(redis.answered ? answeredChecks(redis) : [])];
 }
 
@@ -88,7 +91,8 @@ function canaryChecks(canary: CanaryFacts | undefined, leader: Member, followerC
       },
     ];
   }
-  if (!canary.completed) return [result('canary-acknowledged', leader, false, 'the canary key written and acknowledged', `the round broke off: ${canary.error}`)];
+  if (!canary.completed)
+    return [result('canary-acknowledged', leader, false, 'the canary key written and acknowledged', `the round broke off: ${canary.error}`)];
   const { maxLagMs, acknowledgedBy } = canary;
   return [
     result(

@@ -39,7 +39,11 @@ export function formatReportJson(report: Report): string {
       target: report.target,
       summary: report.outcome.summary,
       elapsedSeconds: Math.round(report.elapsedMs) / 1000,
-      members: report.members.map((m) => ({ name: m.name, address: memberAddress(m), ...(m.podReady === undefined ? {} : { podReady: m.podReady }) })),
+      members: report.members.map((m) => ({
+        name: m.name,
+        address: memberAddress(m),
+        ...(m.podReady === undefined ? {} : { podReady: m.podReady }),
+      })),
       checks: report.results,
       ...(report.recordError === undefined ? {} : { recordError: report.recordError }),
     }) + '\n'

@@ -21,8 +21,10 @@ export type MemberConnection = { client: Redis } | { error: string };
 function credentialsProblem(member: Member, error: unknown): Error | undefined {
   const message = errorMessage(error);
   const who = `${member.name} (${memberAddress(member)})`;
-  if (message.startsWith('WRONGPASS')) return new Error(`${who}: expected the password in REDIS_PASSWORD to be accepted; found it rejected (WRONGPASS)`);
-  if (message.startsWith('NOAUTH')) return new Error(`${who}: expected REDIS_PASSWORD to be set, as the server requires a password; found it unset (NOAUTH)`);
+  if (message.startsWith('WRONGPASS'))
+    return new Error(`${who}: expected the password in REDIS_PASSWORD to be accepted; found it rejected (WRONGPASS)`);
+  if (message.startsWith('NOAUTH'))
+    return new Error(`${who}: expected REDIS_PASSWORD to be set, as the server requires a password; found it unset (NOAUTH)`);
   if (/without any password configured/i.test(message)) {
     return new Error(`${who}: expected a server requiring the password in REDIS_PASSWORD; found it has no password configured`);
   }

@@ -44,7 +44,8 @@ export function roleLabelPatches(members: readonly Member[], pods: readonly V1Po
     const pod = pods.find((p) => p.metadata?.name === member.name);
     if (!pod) continue;
     const role = verifiedRole(members, results, member);
-    if (pod.metadata?.labels?.[roleLabel] !== role) patches.set(member.name, { metadata: { uid: pod.metadata?.uid, labels: { [roleLabel]: role ?? null } } });
+    if (pod.metadata?.labels?.[roleLabel] !== role)
+      patches.set(member.name, { metadata: { uid: pod.metadata?.uid, labels: { [roleLabel]: role ?? null } } });
   }
   return patches;
 }

@@ -28,16 +28,23 @@ export async function recordOutcome(
       const found = describeKubernetesError(error);
       // The label patch carries the verified pod's uid; the API server calls a different one immutable.
       const recreated = found.startsWith('HTTP 422') && found.includes('metadata.uid');
-      failures.push(`${what}: expected the write to succeed; found ${recreated ? 'the pod recreated since it was verified (another uid), so it keeps no role label until the next check' : found}`);
+      failures.push(
+        `${what}: expected the write to succeed; found ${recreated ? 'the pod recreated since it was verified (another uid), so it keeps no role label until the next check' : found}`,
+      );
     });
   const labels = [...roleLabelPatches(group.members, group.pods, results)];
   await Promise.all([
-    ...labels.map(([pod, body]) => attempt(`pod ${namespace}/${pod} label`, apis.core.patchNamespacedPod({ name: pod, namespace, body }, mergePatch))),
+    ...labels.map(([pod, body]) =>
+      attempt(`pod ${namespace}/${pod} label`, apis.core.patchNamespacedPod({ name: pod, namespace, body }, mergePatch)),
+    ),
     attempt(
       `StatefulSet ${namespace}/${name} annotation`,
       apis.apps.patchNamespacedStatefulSet({ name, namespace, body: verifiedAnnotationPatch(outcome, time) }, mergePatch),
     ),
-    attempt(`Event on StatefulSet ${namespace}/${name}`, apis.core.createNamespacedEvent({ namespace, body: outcomeEvent(group.statefulSet, outcome, time, hostname()) })),
+    attempt(
+      `Event on StatefulSet ${namespace}/${name}`,
+      apis.core.createNamespacedEvent({ namespace, body: outcomeEvent(group.statefulSet, outcome, time, hostname()) }),
+    ),
   ]);
   if (failures.length > 0) throw new Error(`${failures.length} of ${labels.length + 2} writes failed:\n- ${failures.join('\n- ')}`);
 }

@@ -20,7 +20,12 @@ function initEnv(sts: V1StatefulSet, name: string): string | undefined {
 /** A pod's stable DNS names through the governing Service, from the shortest to the fully qualified. */
 function dnsNames(pod: string, service: string | undefined, namespace: string, clusterDomain: string): string[] {
   if (!service) return [];
-  return [`${pod}.${service}`, `${pod}.${service}.${namespace}`, `${pod}.${service}.${namespace}.svc`, `${pod}.${service}.${namespace}.svc.${clusterDomain}`];
+  return [
+    `${pod}.${service}`,
+    `${pod}.${service}.${namespace}`,
+    `${pod}.${service}.${namespace}.svc`,
+    `${pod}.${service}.${namespace}.svc.${clusterDomain}`,
+  ];
 }
 
 function isReady(pod: V1Pod): boolean {

@@ -25,14 +25,14 @@ async function connectAll(members: readonly Member[], options: ConnectionOptions
 export async function verifyAttempt(members: readonly Member[], options: AttemptOptions): Promise<CheckResult[]> {
   const connections = await connectAll(members, options);
   try {
-    const answers = await Promise.all(members.map((member, i) => readRedisAnswer(member, connections[i]!)));
-    const memberFacts = members.map((member, i) => ({ member, redis: answers[i]! }));
+    const answers = await Promise.all(members.map((member, i) => readRedisAnswer(member, connections[i])));
+    const memberFacts = members.map((member, i) => ({ member, redis: answers[i] }));
     const structure = evaluateReplication({ members: memberFacts });
     const clients = connections.flatMap((c) => ('client' in c ? [c.client] : []));
     const [leader, ...followers] = clients;
     // When nothing failed every member answered, so each has a client; the length test only tells TypeScript.
     if (structure.some((r) => r.status === 'failed') || !leader || clients.length !== members.length) return structure;
-    const canaryFollowers = followers.map((client, i) => ({ name: members[i + 1]!.name, client }));
+    const canaryFollowers = followers.map((client, i) => ({ name: members[i + 1].name, client }));
     return evaluateReplication({ members: memberFacts, canary: await canaryRound(leader, canaryFollowers, options.maxLagMs) });
   } finally {
     for (const c of connections) if ('client' in c) c.client.disconnect();

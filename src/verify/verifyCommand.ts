@@ -71,7 +71,8 @@ const replyTimeoutMs = 3_000;
 
 function seconds(flag: string, text: string): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < 0.001) throw new Error(`--${flag}: found "${text}"; expected a number of seconds, at least 0.001`);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0.001)
+    throw new Error(`--${flag}: found "${text}"; expected a number of seconds, at least 0.001`);
   // Whole milliseconds: WAIT takes an integer, and 0 would make it wait forever.
   return Math.round(value * 1000);
 }
@@ -112,7 +113,8 @@ function statefulSetTarget(values: Values, portFlag: number | undefined): Target
 function target(values: Values): Target {
   const portFlag = values.port === undefined ? undefined : port(values.port);
   if (values.endpoints === undefined) {
-    if (values['leader-alias'] !== undefined) throw new Error('--leader-alias: goes with --endpoints; with --statefulset pod 0 is known by its DNS names');
+    if (values['leader-alias'] !== undefined)
+      throw new Error('--leader-alias: goes with --endpoints; with --statefulset pod 0 is known by its DNS names');
     return statefulSetTarget(values, portFlag);
   }
   for (const flag of ['statefulset', 'namespace', 'kubeconfig'] as const) {
@@ -120,7 +122,7 @@ function target(values: Values): Target {
   }
   const [leader, ...followers] = parseEndpoints(values.endpoints, portFlag ?? 6379);
   const members = leader ? [{ ...leader, aliases: values['leader-alias'] ?? [] }, ...followers] : [];
-  return { description: `endpoints ${values.endpoints}`, discover: async () => members };
+  return { description: `endpoints ${values.endpoints}`, discover: () => Promise.resolve(members) };
 }
 
 async function verify(values: Values): Promise<number> {

@@ -31,27 +31,32 @@ describe('mutation through the API server', () => {
     const sts = await getStatefulSet(ns, 'cache');
     const pod = sts.spec!.template.spec!;
     expect(pod.initContainers?.map((c) => c.name)).toEqual(['redis-replication-init']);
-    expect(pod.initContainers![0]!.env).toContainEqual({ name: 'REDIS_LEADER_HOST', value: `cache-0.cache-headless.${ns}.svc.cluster.local` });
+    expect(pod.initContainers![0].env).toContainEqual({ name: 'REDIS_LEADER_HOST', value: `cache-0.cache-headless.${ns}.svc.cluster.local` });
     expect(pod.volumes?.map((v) => v.name)).toContain('redis-replication-config');
-    expect(pod.containers[0]!.readinessProbe?.exec?.command?.[2]).toContain('master_link_status:up');
+    expect(pod.containers[0].readinessProbe?.exec?.command?.[2]).toContain('master_link_status:up');
     expect(pod.affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution).toHaveLength(1);
     expect(sts.metadata!.annotations!['redis-replication/mutated-by']).toContain('policy=default');
     // No kubelet runs, so pod 0 never becomes Ready and OrderedReady stops there: pod 0 is the proof.
-    const pod0 = await eventually(async () => {
-      const r = await kubectl(['get', 'pod', 'cache-0', '-n', ns, '-o', 'json']);
-      return r.code === 0 ? (JSON.parse(r.stdout) as V1Pod) : undefined;
-    }, 30_000, 'pod cache-0');
-    expect(pod0.spec!.initContainers!.map((c) => c.name)).toEqual(['redis-replication-init']);
-    expect(pod0.spec!.containers[0]!.command).toBeUndefined();
-    expect(pod0.spec!.containers[0]!.args).toEqual(['/etc/redis-replication/redis.conf']);
-    expect(pod0.spec!.containers[0]!.volumeMounts!.map((m) => m.mountPath)).toEqual(
-      expect.arrayContaining(['/etc/redis-replication', '/data']),
+    const pod0 = await eventually(
+      async () => {
+        const r = await kubectl(['get', 'pod', 'cache-0', '-n', ns, '-o', 'json']);
+        return r.code === 0 ? (JSON.parse(r.stdout) as V1Pod) : undefined;
+      },
+      30_000,
+      'pod cache-0',
     );
+    expect(pod0.spec!.initContainers!.map((c) => c.name)).toEqual(['redis-replication-init']);
+    expect(pod0.spec!.containers[0].command).toBeUndefined();
+    expect(pod0.spec!.containers[0].args).toEqual(['/etc/redis-replication/redis.conf']);
+    expect(pod0.spec!.containers[0].volumeMounts!.map((m) => m.mountPath)).toEqual(expect.arrayContaining(['/etc/redis-replication', '/data']));
   });
 
   test('an unlabeled StatefulSet is stored untouched', async () => {
     const ns = await namespace();
-    await kubectlOk(['apply', '-f', '-'], replicationGroupYaml(ns, 'plain', (s) => delete s.metadata!.labels!['redis-replication']));
+    await kubectlOk(
+      ['apply', '-f', '-'],
+      replicationGroupYaml(ns, 'plain', (s) => delete s.metadata!.labels!['redis-replication']),
+    );
     const sts = await getStatefulSet(ns, 'plain');
     expect(sts.spec!.template.spec!.initContainers).toBeUndefined();
     expect(sts.metadata!.annotations?.['redis-replication/mutated-by']).toBeUndefined();
@@ -76,13 +81,19 @@ describe('mutation through the API server', () => {
 describe('validation through the API server, as kubectl prints it', () => {
   test('invalid sizes are refused on create, apply, scale and patch', async () => {
     const ns = await namespace();
-    const create = await kubectl(['apply', '-f', '-'], replicationGroupYaml(ns, 'tiny', (s) => (s.spec!.replicas = 1)));
+    const create = await kubectl(
+      ['apply', '-f', '-'],
+      replicationGroupYaml(ns, 'tiny', (s) => (s.spec!.replicas = 1)),
+    );
     expect(create.code).not.toBe(0);
     expect(create.stderr).toContain('denied the request');
     expect(create.stderr).toContain('spec.replicas: found 1; allowed 2 to 9');
 
     await kubectlOk(['apply', '-f', '-'], replicationGroupYaml(ns, 'cache'));
-    const apply = await kubectl(['apply', '-f', '-'], replicationGroupYaml(ns, 'cache', (s) => (s.spec!.replicas = 12)));
+    const apply = await kubectl(
+      ['apply', '-f', '-'],
+      replicationGroupYaml(ns, 'cache', (s) => (s.spec!.replicas = 12)),
+    );
     expect(apply.stderr).toContain('spec.replicas: found 12; allowed 2 to 9');
 
     const scale = await kubectl(['scale', 'statefulset', 'cache', '-n', ns, '--replicas=15']);
@@ -103,7 +114,7 @@ describe('validation through the API server, as kubectl prints it', () => {
       ['apply', '-f', '-'],
       replicationGroupYaml(ns, 'bad', (s) => {
         s.spec!.podManagementPolicy = 'Parallel';
-        s.spec!.template.spec!.containers[0]!.image = 'memcached:1.6';
+        s.spec!.template.spec!.containers[0].image = 'memcached:1.6';
         s.spec!.volumeClaimTemplates = undefined;
       }),
     );
@@ -124,7 +135,10 @@ describe('policies from the policy folder', () => {
       `apiVersion: redis-replication.io/v1alpha1\nkind: ReplicationPolicy\nmetadata:\n  name: e2e\nspec:\n  namespaces: [${ns}]\n  replicas: {min: 2, max: 3}\n  rules: {replicas: warn}\n`,
     );
     await eventually(async () => ((await webhookPolicies()).includes('e2e') ? true : undefined), 15_000, 'the webhook to load the new policy');
-    const result = await kubectl(['apply', '-f', '-'], replicationGroupYaml(ns, 'warned', (s) => (s.spec!.replicas = 5)));
+    const result = await kubectl(
+      ['apply', '-f', '-'],
+      replicationGroupYaml(ns, 'warned', (s) => (s.spec!.replicas = 5)),
+    );
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/Warning: spec\.replicas: found 5; allowed 2 to 3 .*\[rule replicas, warn\]/);
     expect((await getStatefulSet(ns, 'warned')).metadata!.annotations!['redis-replication/mutated-by']).toContain('policy=e2e');
@@ -138,7 +152,10 @@ describe('when the webhook is down', () => {
 
   test('labeled StatefulSets are refused (failurePolicy Fail), everything else goes on', async () => {
     const ns = await namespace();
-    await kubectlOk(['apply', '-f', '-'], replicationGroupYaml(ns, 'plain', (s) => delete s.metadata!.labels!['redis-replication']));
+    await kubectlOk(
+      ['apply', '-f', '-'],
+      replicationGroupYaml(ns, 'plain', (s) => delete s.metadata!.labels!['redis-replication']),
+    );
     execFileSync('bash', [join(cluster, 'webhook-down.sh')]);
 
     const labeled = await kubectl(['apply', '-f', '-'], replicationGroupYaml(ns, 'cache'));

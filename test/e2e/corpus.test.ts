@@ -35,8 +35,13 @@ async function createSupporting(objects: readonly KubernetesObject[], ns: string
 
 /** kubectl's verdict on the StatefulSet as the rules the webhook named in a denial and in warnings. */
 function verdictOf(result: { code: number; stderr: string }): Verdict {
-  const denial = result.stderr.split('\n').filter((l) => !l.startsWith('Warning:')).join('\n');
-  const rules = (text: string, warn: boolean) => [...new Set([...text.matchAll(/\[rule (\w+)(, warn)?\]/g)].filter((m) => (m[2] !== undefined) === warn).map((m) => m[1]!))];
+  const denial = result.stderr
+    .split('\n')
+    .filter((l) => !l.startsWith('Warning:'))
+    .join('\n');
+  const rules = (text: string, warn: boolean) => [
+    ...new Set([...text.matchAll(/\[rule (\w+)(, warn)?\]/g)].filter((m) => (m[2] !== undefined) === warn).map((m) => m[1])),
+  ];
   return { admitted: result.code === 0, refused: rules(denial, false), warned: rules(result.stderr, true) };
 }
 
@@ -67,13 +72,18 @@ describe.each(table)('$file', ({ file, asFound, asTheMessagesSay: fixed }) => {
     const stored = JSON.parse(await kubectlOk(['get', 'statefulset', sts.metadata!.name!, '-n', ns, '-o', 'json'])) as V1StatefulSet;
     expect(stored.metadata!.annotations?.['redis-replication/mutated-by']).toBeDefined();
     const pod = `${sts.metadata!.name}-0`;
-    await eventually(async () => {
-      const found = await kubectl(['get', 'pod', pod, '-n', ns, '-o', 'name']);
-      if (found.code === 0) return true;
-      // Why the controller could not create it (e.g. PodSecurity), for the failure message.
-      const events = await kubectl(['get', 'events', '-n', ns, '--field-selector', 'reason=FailedCreate', '-o', 'jsonpath={.items[*].message}']);
-      if (events.stdout !== '') throw new Error(`the StatefulSet controller could not create ${pod}${restricted ? ' in a restricted namespace' : ''}: ${events.stdout}`);
-      return undefined;
-    }, 30_000, `pod ${pod}`);
+    await eventually(
+      async () => {
+        const found = await kubectl(['get', 'pod', pod, '-n', ns, '-o', 'name']);
+        if (found.code === 0) return true;
+        // Why the controller could not create it (e.g. PodSecurity), for the failure message.
+        const events = await kubectl(['get', 'events', '-n', ns, '--field-selector', 'reason=FailedCreate', '-o', 'jsonpath={.items[*].message}']);
+        if (events.stdout !== '')
+          throw new Error(`the StatefulSet controller could not create ${pod}${restricted ? ' in a restricted namespace' : ''}: ${events.stdout}`);
+        return undefined;
+      },
+      30_000,
+      `pod ${pod}`,
+    );
   }, 60_000);
 });

@@ -17,5 +17,8 @@ export default function globalSetup() {
   process.env.RRW_POLICIES_DIR = policies;
   // Always a fresh webhook on the test's policy copy, even if a developer's one is running.
   execFileSync('bash', [join(cluster, 'webhook-down.sh')], { stdio: 'inherit' });
-  process.env.RRW_WEBHOOK_URL = execFileSync('bash', [join(cluster, 'webhook-up.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  process.env.RRW_WEBHOOK_URL = execFileSync('bash', [join(cluster, 'webhook-up.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
 }

@@ -71,19 +71,26 @@ describe.each(['default', 'production'])('kustomize/overlays/%s', (overlay) => {
   test.each([
     ['client-side apply', []],
     ['server-side apply', ['--server-side']],
-  ])('passes kubectl apply --dry-run=server (%s)', async (_mode, flags) => {
-    const registered = await registeredClientConfigs();
-    const { yaml, objects } = build(overlay);
-    const result = await kubectl(['apply', '--dry-run=server', ...flags, '-f', '-'], yaml);
-    expect(withoutOwnershipMigration(result.stderr)).toBe('');
-    expect(result.code).toBe(0);
-    // One line per object, each marked as a dry run.
-    const lines = result.stdout.trim().split('\n');
-    expect(lines).toHaveLength(objects.length);
-    for (const line of lines) expect(line).toMatch(/\(server dry run\)$/);
-    for (const { kind, metadata } of objects) expect(result.stdout).toMatch(new RegExp(`^${kind.toLowerCase()}(\\.[a-z0-9.-]+)?/${escapeRegExp(metadata.name)} `, 'm'));
-    expect(objects.map((o) => o.kind)).toEqual(expect.arrayContaining(['Certificate', 'Issuer', 'ReplicationPolicy', 'ValidatingWebhookConfiguration']));
-    // Nothing was stored: the local registration is as it was.
-    expect(await registeredClientConfigs()).toBe(registered);
-  }, 60_000);
+  ])(
+    'passes kubectl apply --dry-run=server (%s)',
+    async (_mode, flags) => {
+      const registered = await registeredClientConfigs();
+      const { yaml, objects } = build(overlay);
+      const result = await kubectl(['apply', '--dry-run=server', ...flags, '-f', '-'], yaml);
+      expect(withoutOwnershipMigration(result.stderr)).toBe('');
+      expect(result.code).toBe(0);
+      // One line per object, each marked as a dry run.
+      const lines = result.stdout.trim().split('\n');
+      expect(lines).toHaveLength(objects.length);
+      for (const line of lines) expect(line).toMatch(/\(server dry run\)$/);
+      for (const { kind, metadata } of objects)
+        expect(result.stdout).toMatch(new RegExp(`^${kind.toLowerCase()}(\\.[a-z0-9.-]+)?/${escapeRegExp(metadata.name)} `, 'm'));
+      expect(objects.map((o) => o.kind)).toEqual(
+        expect.arrayContaining(['Certificate', 'Issuer', 'ReplicationPolicy', 'ValidatingWebhookConfiguration']),
+      );
+      // Nothing was stored: the local registration is as it was.
+      expect(await registeredClientConfigs()).toBe(registered);
+    },
+    60_000,
+  );
 });

@@ -54,17 +54,22 @@ async function readiness(): Promise<Readiness> {
 }
 
 async function reloadFailures(): Promise<number> {
-  const line = (await webhookGet('/metrics')).split('\n').find((l) => l.startsWith('redis_replication_webhook_policy_reloads_total{result="failure"}'));
+  const line = (await webhookGet('/metrics'))
+    .split('\n')
+    .find((l) => l.startsWith('redis_replication_webhook_policy_reloads_total{result="failure"}'));
   return Number(line?.split(' ')[1] ?? 0);
 }
 
 /** What the API server answers to a labeled StatefulSet of `replicas`, without storing it. */
 async function admit(ns: string, replicas: number): Promise<{ allowed: boolean; stderr: string; policy?: string }> {
-  const result = await kubectl(['apply', '--dry-run=server', '-o', 'json', '-f', '-'], replicationGroupYaml(ns, 'cache', (s) => (s.spec!.replicas = replicas)));
+  const result = await kubectl(
+    ['apply', '--dry-run=server', '-o', 'json', '-f', '-'],
+    replicationGroupYaml(ns, 'cache', (s) => (s.spec!.replicas = replicas)),
+  );
   if (result.code !== 0) return { allowed: false, stderr: result.stderr };
   const items = (JSON.parse(result.stdout) as { items: V1StatefulSet[] }).items;
   const sts = items.find((i) => i.kind === 'StatefulSet')!;
-  const policy = /policy=(\S+)$/.exec(sts.metadata!.annotations!['redis-replication/mutated-by']!)?.[1];
+  const policy = /policy=(\S+)$/.exec(sts.metadata!.annotations!['redis-replication/mutated-by'])?.[1];
   return { allowed: true, stderr: result.stderr, ...(policy ? { policy } : {}) };
 }
 
@@ -81,10 +86,14 @@ describe('ReplicationPolicy objects govern admission', () => {
 
     const applied = Date.now();
     await kubectlOk(['apply', '-f', '-'], policyYaml(name, { namespaces: [ns], replicas: { min: 2, max: 3 } }));
-    const denied = await eventually(async () => {
-      const answer = await admit(ns, 4);
-      return answer.allowed ? undefined : answer;
-    }, inForceMs, 'the policy object to be in force');
+    const denied = await eventually(
+      async () => {
+        const answer = await admit(ns, 4);
+        return answer.allowed ? undefined : answer;
+      },
+      inForceMs,
+      'the policy object to be in force',
+    );
     process.stdout.write(`policy object in force after ${Date.now() - applied} ms\n`);
     expect(denied.stderr).toContain('denied the request');
     expect(denied.stderr).toMatch(/spec\.replicas: found 4; allowed 2 to 3\b.*\[rule replicas\]/);
@@ -101,10 +110,14 @@ describe('ReplicationPolicy objects govern admission', () => {
     const ns = await namespace();
     // policies/caches.yaml applies to the `caches` namespace only; the object moves it to this one.
     await kubectlOk(['apply', '-f', '-'], policyYaml('caches', { namespaces: [ns], replicas: { max: 3 } }));
-    const denied = await eventually(async () => {
-      const answer = await admit(ns, 4);
-      return answer.allowed ? undefined : answer;
-    }, inForceMs, 'the caches object to replace the caches file');
+    const denied = await eventually(
+      async () => {
+        const answer = await admit(ns, 4);
+        return answer.allowed ? undefined : answer;
+      },
+      inForceMs,
+      'the caches object to replace the caches file',
+    );
     // Deny, not the file's `rules: {replicas: warn}`: the object replaces the file's policy whole.
     expect(denied.stderr).toMatch(/spec\.replicas: found 4; allowed 2 to 3\b.*\[rule replicas\]/);
 
@@ -142,16 +155,25 @@ describe('broken ReplicationPolicy objects', () => {
 
     // As if the policy webhook were not registered yet (a first install, a manual apply around it).
     const registration = await kubectlOk(['get', 'validatingwebhookconfiguration', 'redis-replication-webhook', '-o', 'json']);
-    const index = (JSON.parse(registration) as { webhooks: { name: string }[] }).webhooks.findIndex((w) => w.name === 'validate-policy.redis-replication.io');
-    const unregister = [{ op: 'test', path: `/webhooks/${index}/name`, value: 'validate-policy.redis-replication.io' }, { op: 'remove', path: `/webhooks/${index}` }];
+    const index = (JSON.parse(registration) as { webhooks: { name: string }[] }).webhooks.findIndex(
+      (w) => w.name === 'validate-policy.redis-replication.io',
+    );
+    const unregister = [
+      { op: 'test', path: `/webhooks/${index}/name`, value: 'validate-policy.redis-replication.io' },
+      { op: 'remove', path: `/webhooks/${index}` },
+    ];
     await kubectlOk(['patch', 'validatingwebhookconfiguration', 'redis-replication-webhook', '--type=json', '-p', JSON.stringify(unregister)]);
     try {
       // The CRD schema admits it: it cannot say min <= max.
       await kubectlOk(['apply', '-f', '-'], policyYaml(bad, { namespaces: [ns], replicas: { min: 5, max: 3 } }));
-      const shown = await eventually(async () => {
-        const { policyErrors } = await readiness();
-        return policyErrors.length > 0 ? policyErrors : undefined;
-      }, inForceMs, 'the error to show in /readyz');
+      const shown = await eventually(
+        async () => {
+          const { policyErrors } = await readiness();
+          return policyErrors.length > 0 ? policyErrors : undefined;
+        },
+        inForceMs,
+        'the error to show in /readyz',
+      );
       expect(shown).toEqual([`ReplicationPolicy ${bad}: spec.replicas: min 5 is greater than max 3`]);
       expect(await reloadFailures()).toBeGreaterThan(failuresBefore);
       // The set before the bad object stays whole: the good policy, and no trace of the bad one.

@@ -46,7 +46,8 @@ interface JsonReport {
 
 /** The JSON report of a run that exited with `code`; otherwise fails with everything the run printed. */
 function report(run: CliRun, code: number): JsonReport {
-  if (run.code !== code) throw new Error(`verify: expected exit ${code}; found ${run.code} after ${run.elapsedMs} ms\nstdout: ${run.stdout}\nstderr: ${run.stderr}`);
+  if (run.code !== code)
+    throw new Error(`verify: expected exit ${code}; found ${run.code} after ${run.elapsedMs} ms\nstdout: ${run.stdout}\nstderr: ${run.stderr}`);
   return JSON.parse(run.stdout) as JsonReport;
 }
 
@@ -89,7 +90,9 @@ async function reportRunningAndReady(podName: string, ip: string): Promise<void>
     podIPs: [{ ip }],
     startTime: now,
     conditions: ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'].map(condition),
-    containerStatuses: [{ name: 'redis', image: 'redis:7.2', imageID: '', ready: true, started: true, restartCount: 0, state: { running: { startedAt: now } } }],
+    containerStatuses: [
+      { name: 'redis', image: 'redis:7.2', imageID: '', ready: true, started: true, restartCount: 0, state: { running: { startedAt: now } } },
+    ],
   };
   await kubectlOk(['patch', 'pod', podName, '-n', ns, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })]);
 }
@@ -132,7 +135,11 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  await eventually(async () => ((await webhookPolicies()).includes(policyName) ? true : undefined), 15_000, `the webhook to load policy ${policyName}`);
+  await eventually(
+    async () => ((await webhookPolicies()).includes(policyName) ? true : undefined),
+    15_000,
+    `the webhook to load policy ${policyName}`,
+  );
   await kubectlOk(['apply', '-f', '-'], replicationGroupYaml(ns, name));
 
   // OrderedReady: the controller creates pod N+1 only once pod N is Running and Ready.
@@ -141,13 +148,21 @@ beforeAll(async () => {
     const stored = await eventually(() => getPod(podName), 30_000, `the StatefulSet controller to create pod ${podName}`);
     const pod = await kubelet.start(stored, ['redis']);
     pods.push(pod);
-    await eventually(async () => ((await pod.probe('redis', 'readinessProbe')) ? true : undefined), 20_000, `the readiness probe of ${podName} to pass`).catch((error: Error) => {
+    await eventually(
+      async () => ((await pod.probe('redis', 'readinessProbe')) ? true : undefined),
+      20_000,
+      `the readiness probe of ${podName} to pass`,
+    ).catch((error: Error) => {
       throw new Error(`${error.message}; its containers said:\n${pod.logs()}`);
     });
     network.publish(pod.address, [`${podName}.${name}-headless.${ns}.svc.cluster.local`]);
     await reportRunningAndReady(podName, pod.address);
   }
-  await eventually(async () => ((await getStatefulSet()).status?.readyReplicas === replicas ? true : undefined), 20_000, `the StatefulSet to count ${replicas} ready replicas`);
+  await eventually(
+    async () => ((await getStatefulSet()).status?.readyReplicas === replicas ? true : undefined),
+    20_000,
+    `the StatefulSet to count ${replicas} ready replicas`,
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -186,7 +201,7 @@ describe('verify --statefulset through the API server', () => {
     expect(verified[0]).toMatchObject({ type: 'Normal', message: result.summary, involvedObject: { uid: sts.metadata!.uid } });
   }, 90_000);
 
-  test('the promotion-check component\'s ServiceAccount and Role are enough to verify and record', async () => {
+  test("the promotion-check component's ServiceAccount and Role are enough to verify and record", async () => {
     const component = join(repo, 'kustomize', 'components', 'promotion-check');
     await kubectlOk(['apply', '-n', ns, ...['service-account.yaml', 'role.yaml', 'role-binding.yaml'].flatMap((f) => ['-f', join(component, f)])]);
     // A label to write, so that the run needs every permission it has: pod patch, StatefulSet get and patch, pod list, Event create.
@@ -207,7 +222,7 @@ describe('verify --statefulset through the API server', () => {
   }, 60_000);
 
   test('a follower that left the group fails the check: its role label comes off, the annotation and a Warning Event say so', async () => {
-    await execFileP('redis-cli', ['-h', pods[2]!.address, '-p', String(port), 'replicaof', 'no', 'one']);
+    await execFileP('redis-cli', ['-h', pods[2].address, '-p', String(port), 'replicaof', 'no', 'one']);
 
     const run = await runVerify(['--namespace', ns, '--statefulset', name, '--timeout', '2', '--output', 'json']);
     const result = report(run, 1);
@@ -228,16 +243,27 @@ describe('verify --statefulset through the API server', () => {
 
   test('a pod deleted and recreated under the same name after the check is not given the role the old pod was verified in', async () => {
     const podName = `${name}-stale`;
-    const manifest = JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: podName, namespace: ns }, spec: { containers: [{ name: 'redis', image: 'redis:7.2' }] } });
+    const manifest = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: podName, namespace: ns },
+      spec: { containers: [{ name: 'redis', image: 'redis:7.2' }] },
+    });
     await kubectlOk(['create', '-f', '-'], manifest);
     const verified = (await getPod(podName))!;
     // Never scheduled (no kubelet here), so it is gone at once; the same name then comes back as another pod.
     await kubectlOk(['delete', 'pod', podName, '-n', ns, '--wait=true']);
     await kubectlOk(['create', '-f', '-'], manifest);
-    const group = { statefulSet: await getStatefulSet(), pods: [verified], members: [{ name: podName, host: pods[0]!.address, port, aliases: [] }] };
+    const group = { statefulSet: await getStatefulSet(), pods: [verified], members: [{ name: podName, host: pods[0].address, port, aliases: [] }] };
     const results = [{ member: podName, check: 'leader-role' as const, status: 'passed' as const, expected: 'role master', found: 'role master' }];
 
-    const recording = recordOutcome(kubernetesApis(undefined), group, results, { result: 'passed', summary: 'verified before the pod was recreated' }, new Date());
+    const recording = recordOutcome(
+      kubernetesApis(undefined),
+      group,
+      results,
+      { result: 'passed', summary: 'verified before the pod was recreated' },
+      new Date(),
+    );
     await expect(recording).rejects.toThrow(
       `1 of 3 writes failed:\n- pod ${ns}/${podName} label: expected the write to succeed; found the pod recreated since it was verified (another uid)`,
     );

@@ -29,7 +29,9 @@ function count(property: string, answer?: AdmissionReview, ops = 0): void {
 }
 
 afterAll(() => {
-  const lines = [...tally].map(([name, t]) => `  ${name}: ${t.cases} cases (${t.patched} patched, ${t.denied} denied, ${t.ops} patch operations checked)`);
+  const lines = [...tally].map(
+    ([name, t]) => `  ${name}: ${t.cases} cases (${t.patched} patched, ${t.denied} denied, ${t.ops} patch operations checked)`,
+  );
   console.info(`property tests:\n${lines.join('\n')}`);
 });
 
@@ -95,26 +97,34 @@ describe('the admission core, for any StatefulSet and any valid policies', () =>
 
   test('never throws, and answers a well-formed AdmissionReview with the request uid', () => {
     fc.assert(
-      fc.property(fc.oneof(statefulSetReview.map((review) => ({ review, parent: undefined })), scaleReview), endpoint, policies, ({ review, parent }, which, policyList) => {
-        const answer = reviewAdmission(which, review, { policies: policyList, ...(parent ? { parent } : {}) });
-        count('never throws, well-formed answer', answer);
-        expect(answer.apiVersion).toBe('admission.k8s.io/v1');
-        expect(answer.kind).toBe('AdmissionReview');
-        const response = answer.response!;
-        expect(response.uid).toBe(review.request!.uid);
-        expect(typeof response.allowed).toBe('boolean');
-        if (response.patch !== undefined) {
-          expect(response.patchType).toBe('JSONPatch');
-          expect(Array.isArray(patchOf(answer))).toBe(true);
-        }
-        if (!response.allowed) {
-          expect(response.status?.code).toBe(403);
-          expect(typeof response.status?.message).toBe('string');
-        }
-        for (const warning of response.warnings ?? []) expect(typeof warning).toBe('string');
-        // The answer serializes: the server sends it as JSON.
-        expect(() => JSON.stringify(answer)).not.toThrow();
-      }),
+      fc.property(
+        fc.oneof(
+          statefulSetReview.map((review) => ({ review, parent: undefined })),
+          scaleReview,
+        ),
+        endpoint,
+        policies,
+        ({ review, parent }, which, policyList) => {
+          const answer = reviewAdmission(which, review, { policies: policyList, ...(parent ? { parent } : {}) });
+          count('never throws, well-formed answer', answer);
+          expect(answer.apiVersion).toBe('admission.k8s.io/v1');
+          expect(answer.kind).toBe('AdmissionReview');
+          const response = answer.response!;
+          expect(response.uid).toBe(review.request!.uid);
+          expect(typeof response.allowed).toBe('boolean');
+          if (response.patch !== undefined) {
+            expect(response.patchType).toBe('JSONPatch');
+            expect(Array.isArray(patchOf(answer))).toBe(true);
+          }
+          if (!response.allowed) {
+            expect(response.status?.code).toBe(403);
+            expect(typeof response.status?.message).toBe('string');
+          }
+          for (const warning of response.warnings ?? []) expect(typeof warning).toBe('string');
+          // The answer serializes: the server sends it as JSON.
+          expect(() => JSON.stringify(answer)).not.toThrow();
+        },
+      ),
       { numRuns },
     );
   });
@@ -159,7 +169,11 @@ describe('the admission core, for any StatefulSet and any valid policies', () =>
         const before = reviewAdmission('validate', review, { policies: policyList });
         const ops = patchOf(reviewAdmission('mutate', review, { policies: policyList }));
         count('mutation keeps the verdict', before, ops.length);
-        const after = reviewAdmission('validate', { ...review, request: { ...review.request!, object: applied(objectOf(review), ops) } }, { policies: policyList });
+        const after = reviewAdmission(
+          'validate',
+          { ...review, request: { ...review.request!, object: applied(objectOf(review), ops) } },
+          { policies: policyList },
+        );
         expect(after.response!.allowed).toBe(before.response!.allowed);
         if (!before.response!.allowed) expect(ops).toEqual([]);
       }),
@@ -207,12 +221,19 @@ describe('the admission core, for any StatefulSet and any valid policies', () =>
 
   test('every deny names at least one field path', () => {
     fc.assert(
-      fc.property(fc.oneof(statefulSetReview.map((review) => ({ review, parent: undefined })), scaleReview), policies, ({ review, parent }, policyList) => {
-        const answer = reviewAdmission('validate', review, { policies: policyList, ...(parent ? { parent } : {}) });
-        count('deny names a field', answer);
-        if (answer.response!.allowed) return;
-        expect(answer.response!.status!.message).toMatch(/(^|\s)(spec|metadata)\./m);
-      }),
+      fc.property(
+        fc.oneof(
+          statefulSetReview.map((review) => ({ review, parent: undefined })),
+          scaleReview,
+        ),
+        policies,
+        ({ review, parent }, policyList) => {
+          const answer = reviewAdmission('validate', review, { policies: policyList, ...(parent ? { parent } : {}) });
+          count('deny names a field', answer);
+          if (answer.response!.allowed) return;
+          expect(answer.response!.status!.message).toMatch(/(^|\s)(spec|metadata)\./m);
+        },
+      ),
       { numRuns },
     );
   });

@@ -30,7 +30,7 @@ async function send(group: RedisGroup, ordinal: number, ...command: string[]): P
   const [name, ...args] = command;
   const client = group.client(ordinal);
   try {
-    await client.call(name!, ...args);
+    await client.call(name, ...args);
   } finally {
     client.disconnect();
   }
@@ -44,23 +44,28 @@ afterAll(async () => {
 test('pod 0 is a replica', async () => {
   const group = await renderGroup(0);
   await group.start();
-  await startStranger(group.members[0]!.port);
-  await send(group, 0, 'REPLICAOF', strangerHost, String(group.members[0]!.port));
+  await startStranger(group.members[0].port);
+  await send(group, 0, 'REPLICAOF', strangerHost, String(group.members[0].port));
   const run = await runVerify(['--endpoints', group.endpoints(), ...timeout]);
   expect(run.code).toBe(1);
   const leader = group.endpoints([0]);
-  expect(run.stdout).toContain(`FAIL ${leader} leader-role: expected role master (pod 0 is the leader); found role replica of ${strangerHost}:${group.members[0]!.port}`);
+  expect(run.stdout).toContain(
+    `FAIL ${leader} leader-role: expected role master (pod 0 is the leader); found role replica of ${strangerHost}:${group.members[0].port}`,
+  );
 }, 30_000);
 
 test('a follower follows the wrong leader', async () => {
   const group = await renderGroup(1);
   await group.start();
-  const port = group.members[0]!.port;
+  const port = group.members[0].port;
   await startStranger(port);
   await send(group, 2, 'REPLICAOF', strangerHost, String(port));
   const run = await runVerify(['--endpoints', group.endpoints(), ...timeout, '--output', 'json']);
   expect(run.code).toBe(1);
-  const report = JSON.parse(run.stdout) as { result: string; checks: { check: string; member: string; status: string; expected: string; found: string }[] };
+  const report = JSON.parse(run.stdout) as {
+    result: string;
+    checks: { check: string; member: string; status: string; expected: string; found: string }[];
+  };
   expect(report.result).toBe('failed');
   expect(report.checks.filter((c) => c.status === 'failed')).toContainEqual({
     check: 'follows-leader',
@@ -112,6 +117,10 @@ test('usage errors exit 2 before connecting anywhere', async () => {
   const usages = [[], ['--endpoints', 'a:0'], ['--endpoints', 'a:1', '--statefulset', 'x'], ['--endpoints', 'a:1', '--timeout', 'soon'], ['--bogus']];
   const runs = await Promise.all(usages.map((args) => runVerify(args)));
   runs.forEach((run, i) => {
-    expect({ args: usages[i], code: run.code, stderr: run.stderr }).toEqual({ args: usages[i], code: 2, stderr: expect.stringMatching(/^redis-replication-webhook verify: /) });
+    expect({ args: usages[i], code: run.code, stderr: run.stderr }).toEqual({
+      args: usages[i],
+      code: 2,
+      stderr: expect.stringMatching(/^redis-replication-webhook verify: /),
+    });
   });
 }, 30_000);

@@ -1,4 +1,4 @@
-import type { KubernetesObject, V1ConfigMap, V1PodSpec, V1Secret, V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import type { KubernetesObject, V1ConfigMap, V1PodSpec, V1Secret, V1StatefulSet } from '@kubernetes/client-node';
 import fastJsonPatch from 'fast-json-patch';
 import { initContainerName, passwordEnv } from '../../src/rules/replicationNames.js';
 import { admit, asTheMessagesSay, corpusObjects, corpusTable, statefulSetOf } from '../fixtures/corpus.js';
@@ -19,7 +19,10 @@ const madeUpPassword = 'corpus-secret-password';
  * The objects the pods need that the repository does not hold, made up as their owners would: Secrets
  * (a password) and ConfigMaps (empty) that the pod refers to, and a node file behind a hostPath.
  */
-function missingObjects(spec: V1PodSpec, objects: readonly KubernetesObject[]): { secrets: V1Secret[]; configMaps: V1ConfigMap[]; nodeFiles: Record<string, string> } {
+function missingObjects(
+  spec: V1PodSpec,
+  objects: readonly KubernetesObject[],
+): { secrets: V1Secret[]; configMaps: V1ConfigMap[]; nodeFiles: Record<string, string> } {
   const has = (kind: string, name: string | undefined) => objects.some((o) => o.kind === kind && o.metadata?.name === name);
   const secrets = new Map<string, V1Secret>();
   const configMaps = new Map<string, V1ConfigMap>();
@@ -38,7 +41,9 @@ function missingObjects(spec: V1PodSpec, objects: readonly KubernetesObject[]): 
       if (name && !has('ConfigMap', name)) configMaps.set(name, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: {} });
     }
   }
-  const nodeFiles = Object.fromEntries((spec.volumes ?? []).flatMap((v) => (v.hostPath?.type === 'File' ? [[v.hostPath.path, '# the node\'s file, not in the repository\n']] : [])));
+  const nodeFiles = Object.fromEntries(
+    (spec.volumes ?? []).flatMap((v) => (v.hostPath?.type === 'File' ? [[v.hostPath.path, "# the node's file, not in the repository\n"]] : [])),
+  );
   return { secrets: [...secrets.values()], configMaps: [...configMaps.values()], nodeFiles };
 }
 
@@ -48,7 +53,7 @@ function clusterObjects(objects: readonly KubernetesObject[], stored: V1Stateful
     namespace,
     secrets: [...(objects.filter((o) => o.kind === 'Secret') as V1Secret[]), ...missing.secrets],
     configMaps: [...(objects.filter((o) => o.kind === 'ConfigMap') as V1ConfigMap[]), ...missing.configMaps],
-    services: objects.filter((o) => o.kind === 'Service') as V1Service[],
+    services: objects.filter((o) => o.kind === 'Service'),
     nodeFiles: missing.nodeFiles,
   };
 }
@@ -59,7 +64,7 @@ function groupPassword(stored: V1StatefulSet, cluster: ClusterObjects): string |
   const ref = init.env?.find((e) => e.name === passwordEnv)?.valueFrom?.secretKeyRef;
   if (!ref) return undefined;
   const secret = cluster.secrets.find((s) => s.metadata?.name === ref.name)!;
-  return secret.stringData?.[ref.key] ?? Buffer.from(secret.data![ref.key]!, 'base64').toString();
+  return secret.stringData?.[ref.key] ?? Buffer.from(secret.data![ref.key], 'base64').toString();
 }
 
 beforeAll(assertBuilt);
@@ -69,20 +74,26 @@ test('the corpus has admitted files to run', () => {
 });
 
 // Each group has pods and a network of its own, so they run side by side; mostly they wait for Redis.
-test.concurrent.each(admitted)('$file runs as stored, replicates, passes its readiness probes and keeps its password', async ({ file }) => {
-  const objects = asTheMessagesSay(corpusObjects(file));
-  const admission = admit(objects, namespace);
-  expect(admission.verdict).toBe('allowed');
-  const sts = { ...statefulSetOf(objects), metadata: { ...statefulSetOf(objects).metadata, namespace } };
-  const stored = fastJsonPatch.applyPatch(structuredClone(sts), admission.patch, true, false).newDocument;
-  const cluster = clusterObjects(objects, stored);
-  const pods = StatefulSetPods.create(stored, cluster);
-  try {
-    await pods.start(60_000);
-    const port = Number(stored.spec!.template.spec!.initContainers!.find((c) => c.name === initContainerName)!.env!.find((e) => e.name === 'REDIS_PORT')!.value);
-    const password = groupPassword(stored, cluster);
-    await assertReplicates(pods, { port, label: file, ...(password === undefined ? {} : { password }) });
-  } finally {
-    await pods.stop();
-  }
-}, 180_000);
+test.concurrent.each(admitted)(
+  '$file runs as stored, replicates, passes its readiness probes and keeps its password',
+  async ({ file }) => {
+    const objects = asTheMessagesSay(corpusObjects(file));
+    const admission = admit(objects, namespace);
+    expect(admission.verdict).toBe('allowed');
+    const sts = { ...statefulSetOf(objects), metadata: { ...statefulSetOf(objects).metadata, namespace } };
+    const stored = fastJsonPatch.applyPatch(structuredClone(sts), admission.patch, true, false).newDocument;
+    const cluster = clusterObjects(objects, stored);
+    const pods = StatefulSetPods.create(stored, cluster);
+    try {
+      await pods.start(60_000);
+      const port = Number(
+        stored.spec!.template.spec!.initContainers!.find((c) => c.name === initContainerName)!.env!.find((e) => e.name === 'REDIS_PORT')!.value,
+      );
+      const password = groupPassword(stored, cluster);
+      await assertReplicates(pods, { port, label: file, ...(password === undefined ? {} : { password }) });
+    } finally {
+      await pods.stop();
+    }
+  },
+  180_000,
+);

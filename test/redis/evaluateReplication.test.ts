@@ -64,7 +64,9 @@ describe('evaluateReplication', () => {
   test('pod 0 answering as a replica fails leader-role, saying what it follows', () => {
     const facts = withMember(healthy(), 0, { redis: { answered: true, role: 'slave', master: { host: '10.0.0.99', port: 6379 }, linkStatus: 'up' } });
     const failed = unmet(evaluateReplication(facts));
-    expect(failed.map(describeCheck)).toEqual(['cache-0 leader-role: expected role master (pod 0 is the leader); found role replica of 10.0.0.99:6379']);
+    expect(failed.map(describeCheck)).toEqual([
+      'cache-0 leader-role: expected role master (pod 0 is the leader); found role replica of 10.0.0.99:6379',
+    ]);
   });
 
   test('a follower of another server fails follows-leader, naming every name pod 0 goes by', () => {
@@ -110,7 +112,10 @@ describe('evaluateReplication', () => {
   });
 
   test('a pod without an address says why', () => {
-    const facts = withMember(healthy(), 1, { member: member(1, { host: undefined, absence: 'pod cache-1 does not exist' }), redis: { answered: false, error: 'pod cache-1 does not exist' } });
+    const facts = withMember(healthy(), 1, {
+      member: member(1, { host: undefined, absence: 'pod cache-1 does not exist' }),
+      redis: { answered: false, error: 'pod cache-1 does not exist' },
+    });
     expect(unmet(evaluateReplication(facts)).map(describeCheck)).toContain(
       'cache-1 reachable: expected a Redis server answering at (no address):6379; found pod cache-1 does not exist',
     );
@@ -123,7 +128,12 @@ describe('evaluateReplication', () => {
   });
 
   test('a canary that did not reach a follower in time, or was not removed, fails', () => {
-    const slow: CanaryFacts = { ...canary, acknowledgedBy: 1, readBack: [{ member: 'cache-1', afterMs: 2 }, { member: 'cache-2' }], removeError: 'DEL failed: READONLY' };
+    const slow: CanaryFacts = {
+      ...canary,
+      acknowledgedBy: 1,
+      readBack: [{ member: 'cache-1', afterMs: 2 }, { member: 'cache-2' }],
+      removeError: 'DEL failed: READONLY',
+    };
     expect(unmet(evaluateReplication({ ...healthy(), canary: slow })).map(describeCheck)).toEqual([
       'cache-0 canary-acknowledged: expected WAIT 2 5000: 2 replicas acknowledging the canary write; found 1 acknowledged',
       'cache-2 canary-replicated: expected the canary value readable within 5000 ms of the write; found not read back within 5000 ms',
@@ -139,7 +149,10 @@ describe('evaluateReplication', () => {
   });
 
   test('a single member is a leader with no replicas', () => {
-    const results = evaluateReplication({ members: [{ member: member(0), redis: { ...leaderAnswer, connectedReplicas: 0 } }], canary: { ...canary, acknowledgedBy: 0, readBack: [] } });
+    const results = evaluateReplication({
+      members: [{ member: member(0), redis: { ...leaderAnswer, connectedReplicas: 0 } }],
+      canary: { ...canary, acknowledgedBy: 0, readBack: [] },
+    });
     expect(unmet(results)).toEqual([]);
   });
 });
@@ -158,7 +171,9 @@ describe('replicationOutcome', () => {
   });
 
   test('the summary lists every failure', () => {
-    const facts = withMember(withMember(healthy(), 1, { redis: { ...followerAnswer, linkStatus: 'down' } }), 2, { redis: { answered: false, error: 'timeout' } });
+    const facts = withMember(withMember(healthy(), 1, { redis: { ...followerAnswer, linkStatus: 'down' } }), 2, {
+      redis: { answered: false, error: 'timeout' },
+    });
     expect(replicationOutcome(evaluateReplication(facts), 3).summary).toBe(
       '2 of 13 checks failed: cache-1 link-up: expected master_link_status:up; found master_link_status:down; cache-2 reachable: expected a Redis server answering at 10.0.0.12:6379; found timeout',
     );
@@ -169,12 +184,18 @@ describe('redisAnswer', () => {
   const info = (fields: string) => `# Replication\r\n${fields.split(' ').join('\r\n')}\r\n`;
 
   test('reads a master from ROLE and INFO replication', () => {
-    const answer = redisAnswer(['master', 1234, [['10.0.0.11', '6379', '1234']]], info('role:master connected_slaves:1 master_failover_state:no-failover'));
+    const answer = redisAnswer(
+      ['master', 1234, [['10.0.0.11', '6379', '1234']]],
+      info('role:master connected_slaves:1 master_failover_state:no-failover'),
+    );
     expect(answer).toEqual({ answered: true, role: 'master', connectedReplicas: 1 });
   });
 
   test('reads a replica, keeping the leader host exactly as configured', () => {
-    const answer = redisAnswer(['slave', dnsName, 6379, 'connected', 1234], info(`role:slave master_host:${dnsName} master_port:6379 master_link_status:up master_sync_in_progress:0`));
+    const answer = redisAnswer(
+      ['slave', dnsName, 6379, 'connected', 1234],
+      info(`role:slave master_host:${dnsName} master_port:6379 master_link_status:up master_sync_in_progress:0`),
+    );
     expect(answer).toEqual({ answered: true, role: 'slave', master: { host: dnsName, port: 6379 }, linkStatus: 'up', syncInProgress: false });
   });
 

@@ -42,7 +42,11 @@ describe('a group configured by the injected init script replicates', () => {
   test('--output json reports every check, and the canary key is gone afterwards', async () => {
     const run = await runVerify(['--endpoints', open.endpoints(), '--timeout', '30', '--output', 'json']);
     expect(run.code).toBe(0);
-    const report = JSON.parse(run.stdout) as { result: string; members: { name: string }[]; checks: { check: string; member: string; status: string }[] };
+    const report = JSON.parse(run.stdout) as {
+      result: string;
+      members: { name: string }[];
+      checks: { check: string; member: string; status: string }[];
+    };
     expect(report.result).toBe('passed');
     expect(report.members.map((m) => m.name)).toEqual(open.endpoints().split(','));
     expect(report.checks.every((c) => c.status === 'passed')).toBe(true);
@@ -79,7 +83,9 @@ describe('with the policy auth, requirepass and masterauth come from REDIS_PASSW
   test('a wrong password exits 2 at once, naming the member', async () => {
     const run = await runVerify(['--endpoints', secured.endpoints(), '--timeout', '30'], { REDIS_PASSWORD: 'wrong-secret' });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`${secured.endpoints([0])} (${secured.endpoints([0])}): expected the password in REDIS_PASSWORD to be accepted; found it rejected (WRONGPASS)`);
+    expect(run.stderr).toContain(
+      `${secured.endpoints([0])} (${secured.endpoints([0])}): expected the password in REDIS_PASSWORD to be accepted; found it rejected (WRONGPASS)`,
+    );
     expect(run.stdout + run.stderr).not.toContain('wrong-secret');
     expect(run.elapsedMs).toBeLessThan(10_000);
   }, 60_000);

@@ -26,9 +26,9 @@ describe('statefulSetMembers', () => {
     ]);
   });
 
-  test("pod 0 is also known by its DNS names and by the leader host the followers were given", () => {
+  test('pod 0 is also known by its DNS names and by the leader host the followers were given', () => {
     const [leader] = statefulSetMembers(statefulSet, [pod('cache-0', ready('10.0.0.1'))], options);
-    expect(leader!.aliases).toEqual([
+    expect(leader.aliases).toEqual([
       'cache-0.cache-headless',
       'cache-0.cache-headless.default',
       'cache-0.cache-headless.default.svc',
@@ -39,7 +39,10 @@ describe('statefulSetMembers', () => {
   });
 
   test('a missing pod, a pod without an IP and a pod that is not Ready say so', () => {
-    const pods = [pod('cache-0', { phase: 'Running', podIP: '10.0.0.1', conditions: [{ type: 'Ready', status: 'False' }] }), pod('cache-1', { phase: 'Pending' })];
+    const pods = [
+      pod('cache-0', { phase: 'Running', podIP: '10.0.0.1', conditions: [{ type: 'Ready', status: 'False' }] }),
+      pod('cache-1', { phase: 'Pending' }),
+    ];
     const members = statefulSetMembers(statefulSet, pods, options);
     expect(members.map((m) => [m.name, m.host, m.absence, m.podReady])).toEqual([
       ['cache-0', '10.0.0.1', undefined, false],
@@ -49,10 +52,10 @@ describe('statefulSetMembers', () => {
   });
 
   test('--port overrides the configured port; an unmutated StatefulSet falls back to 6379', () => {
-    expect(statefulSetMembers(statefulSet, [], { ...options, port: 7001 })[0]!.port).toBe(7001);
+    expect(statefulSetMembers(statefulSet, [], { ...options, port: 7001 })[0].port).toBe(7001);
     const plain = structuredClone(statefulSet);
     plain.spec!.template.spec!.initContainers = [];
-    expect(statefulSetMembers(plain, [], options)[0]!.port).toBe(6379);
+    expect(statefulSetMembers(plain, [], options)[0].port).toBe(6379);
   });
 });
 
@@ -89,7 +92,9 @@ describe('parseEndpoints', () => {
 
   test('rejects empty entries and bad ports, quoting the entry', () => {
     expect(() => parseEndpoints('a:1,,b:2', 6379)).toThrow('--endpoints: found "a:1,,b:2"; expected host:port,host:port,... with pod 0 first');
-    expect(() => parseEndpoints('a:70000', 6379)).toThrow('--endpoints: found "a:70000"; expected host:port (or [ipv6]:port) with a port from 1 to 65535');
+    expect(() => parseEndpoints('a:70000', 6379)).toThrow(
+      '--endpoints: found "a:70000"; expected host:port (or [ipv6]:port) with a port from 1 to 65535',
+    );
     expect(() => parseEndpoints('fd00::1', 6379)).toThrow('--endpoints: found "fd00::1"');
   });
 });

@@ -9,11 +9,16 @@ import { sampleStatefulSet } from '../fixtures/statefulSet.js';
 const members: Member[] = [0, 1, 2].map((i) => ({ name: `cache-${i}`, host: `10.0.0.${i + 1}`, port: 6379, aliases: [] }));
 const passed = (member: string, check: CheckResult['check']): CheckResult => ({ member, check, status: 'passed', expected: '', found: '' });
 const failed = (member: string, check: CheckResult['check']): CheckResult => ({ member, check, status: 'failed', expected: '', found: '' });
-const pod = (name: string, role?: string): V1Pod => ({ metadata: { name, uid: `uid-${name}`, labels: role === undefined ? {} : { 'redis-replication/role': role } } });
+const pod = (name: string, role?: string): V1Pod => ({
+  metadata: { name, uid: `uid-${name}`, labels: role === undefined ? {} : { 'redis-replication/role': role } },
+});
 
 describe('roleLabelPatches', () => {
   test('labels the verified leader and followers, and only pods whose label differs', () => {
-    const results = [passed('cache-0', 'leader-role'), ...['cache-1', 'cache-2'].flatMap((m) => [passed(m, 'follower-role'), passed(m, 'follows-leader')])];
+    const results = [
+      passed('cache-0', 'leader-role'),
+      ...['cache-1', 'cache-2'].flatMap((m) => [passed(m, 'follower-role'), passed(m, 'follows-leader')]),
+    ];
     const patches = roleLabelPatches(members, [pod('cache-0'), pod('cache-1', 'follower'), pod('cache-2', 'leader')], results);
     expect(Object.fromEntries(patches)).toEqual({
       'cache-0': { metadata: { uid: 'uid-cache-0', labels: { 'redis-replication/role': 'leader' } } },
@@ -33,7 +38,7 @@ describe('roleLabelPatches', () => {
 
 test('the annotation holds time, result and summary as JSON', () => {
   const patch = verifiedAnnotationPatch({ result: 'failed', summary: '1 of 17 checks failed: x' }, new Date('2025-01-02T03:04:05Z'));
-  expect(JSON.parse(patch.metadata.annotations!['redis-replication/verified']!)).toEqual({
+  expect(JSON.parse(patch.metadata.annotations!['redis-replication/verified'])).toEqual({
     time: '2025-01-02T03:04:05.000Z',
     result: 'failed',
     summary: '1 of 17 checks failed: x',
@@ -54,5 +59,9 @@ test('the Event names the StatefulSet, with the reason and type of the result', 
     reportingInstance: 'verify-abc',
   });
   expect(broken.message).toHaveLength(1024);
-  expect(outcomeEvent(sts, { result: 'passed', summary: 'ok' }, time, 'verify-abc')).toMatchObject({ reason: 'ReplicationVerified', type: 'Normal', message: 'ok' });
+  expect(outcomeEvent(sts, { result: 'passed', summary: 'ok' }, time, 'verify-abc')).toMatchObject({
+    reason: 'ReplicationVerified',
+    type: 'Normal',
+    message: 'ok',
+  });
 });

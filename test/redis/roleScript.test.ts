@@ -12,7 +12,7 @@ const headless = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'cache-h
 
 function withConfigFile(): V1StatefulSet {
   const sts = sampleStatefulSet();
-  const redis = sts.spec!.template.spec!.containers[0]!;
+  const redis = sts.spec!.template.spec!.containers[0];
   redis.args = ['/etc/redis/redis.conf'];
   redis.volumeMounts = [{ name: 'config', mountPath: '/etc/redis' }];
   sts.spec!.template.spec!.volumes = [{ name: 'config', configMap: { name: 'cache-config' } }];
@@ -27,22 +27,41 @@ test.each([
   ['port 0\ntls-port 6379', 'serves TLS'],
   ['requirepass s3cret', 'sets requirepass; the webhook cannot make this group replicate. Followers and probes need the password from a Secret'],
   ['protected-mode yes', 'sets protected-mode yes without a password'],
-])('a config file with "%s" stops pod 0 before Redis starts: "%s"', async (line, message) => {
-  const stored = withConfigFile();
-  const pods = StatefulSetPods.create(stored, { namespace: 'default', configMaps: [{ metadata: { name: 'cache-config' }, data: { 'redis.conf': `maxmemory 64mb\n${line}\n` } }], secrets: [] });
-  try {
-    const start = pods.start(20_000);
-    await expect(start).rejects.toThrow(PodStartError);
-    await expect(start).rejects.toThrow(`init container redis-replication-init exited 1:\nredis-replication: /etc/redis/redis.conf ${message}`);
-  } finally {
-    await pods.stop();
-  }
-}, 30_000);
+])(
+  'a config file with "%s" stops pod 0 before Redis starts: "%s"',
+  async (line, message) => {
+    const stored = withConfigFile();
+    const pods = StatefulSetPods.create(stored, {
+      namespace: 'default',
+      configMaps: [{ metadata: { name: 'cache-config' }, data: { 'redis.conf': `maxmemory 64mb\n${line}\n` } }],
+      secrets: [],
+    });
+    try {
+      const start = pods.start(20_000);
+      await expect(start).rejects.toThrow(PodStartError);
+      await expect(start).rejects.toThrow(`init container redis-replication-init exited 1:\nredis-replication: /etc/redis/redis.conf ${message}`);
+    } finally {
+      await pods.stop();
+    }
+  },
+  30_000,
+);
 
 test('a config file without any of them starts pod 0', async () => {
   const stored = withConfigFile();
-  expect(statefulSetPod(stored, 0).spec!.initContainers!.at(-1)!.volumeMounts).toContainEqual({ name: 'config', mountPath: '/etc/redis', readOnly: true });
-  const pods = StatefulSetPods.create({ ...stored, spec: { ...stored.spec!, replicas: 1 } }, { namespace: 'default', configMaps: [{ metadata: { name: 'cache-config' }, data: { 'redis.conf': 'maxmemory 64mb\nprotected-mode no\n' } }], secrets: [] });
+  expect(statefulSetPod(stored, 0).spec!.initContainers!.at(-1)!.volumeMounts).toContainEqual({
+    name: 'config',
+    mountPath: '/etc/redis',
+    readOnly: true,
+  });
+  const pods = StatefulSetPods.create(
+    { ...stored, spec: { ...stored.spec!, replicas: 1 } },
+    {
+      namespace: 'default',
+      configMaps: [{ metadata: { name: 'cache-config' }, data: { 'redis.conf': 'maxmemory 64mb\nprotected-mode no\n' } }],
+      secrets: [],
+    },
+  );
   try {
     await pods.start(20_000);
   } finally {

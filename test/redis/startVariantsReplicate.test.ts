@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { V1ConfigMap, V1Secret, V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import type { V1StatefulSet } from '@kubernetes/client-node';
 import fastJsonPatch from 'fast-json-patch';
 import { checkManifests } from '../../src/check/checkManifests.js';
 import { defaultPolicy } from '../../src/policy/defaultPolicy.js';
@@ -16,23 +16,38 @@ const namespace = 'default';
 const numRuns = 6;
 
 async function replicates(variant: StartVariant): Promise<void> {
-  const policy: EffectivePolicy = { ...defaultPolicy, ...(variant.policyAuth ? { auth: { secretName: 'variant-auth', secretKey: 'REDIS_PASSWORD' } } : {}) };
-  const report = checkManifests('variant', variant.objects.map((object, i) => ({ where: `document ${i + 1}`, object })), [policy], namespace);
-  const admission = report.statefulSets[0]!;
-  if (admission.verdict !== 'allowed') throw new Error(`${variant.description}: expected it admitted; found ${admission.verdict}: ${admission.message ?? admission.warnings.join('\n')}`);
-  const sts = { ...(variant.objects[0] as V1StatefulSet), metadata: { ...variant.objects[0]!.metadata, namespace } };
+  const policy: EffectivePolicy = {
+    ...defaultPolicy,
+    ...(variant.policyAuth ? { auth: { secretName: 'variant-auth', secretKey: 'REDIS_PASSWORD' } } : {}),
+  };
+  const report = checkManifests(
+    'variant',
+    variant.objects.map((object, i) => ({ where: `document ${i + 1}`, object })),
+    [policy],
+    namespace,
+  );
+  const admission = report.statefulSets[0];
+  if (admission.verdict !== 'allowed')
+    throw new Error(
+      `${variant.description}: expected it admitted; found ${admission.verdict}: ${admission.message ?? admission.warnings.join('\n')}`,
+    );
+  const sts = { ...(variant.objects[0] as V1StatefulSet), metadata: { ...variant.objects[0].metadata, namespace } };
   const stored = fastJsonPatch.applyPatch(structuredClone(sts), admission.patch, true, false).newDocument;
   const pods = StatefulSetPods.create(stored, {
     namespace,
-    secrets: variant.objects.filter((o) => o.kind === 'Secret') as V1Secret[],
-    configMaps: variant.objects.filter((o) => o.kind === 'ConfigMap') as V1ConfigMap[],
-    services: variant.objects.filter((o) => o.kind === 'Service') as V1Service[],
+    secrets: variant.objects.filter((o) => o.kind === 'Secret'),
+    configMaps: variant.objects.filter((o) => o.kind === 'ConfigMap'),
+    services: variant.objects.filter((o) => o.kind === 'Service'),
   });
   try {
     await pods.start(60_000).catch((error: Error) => {
       throw new Error(`${variant.description}: ${error.message}`);
     });
-    await assertReplicates(pods, { port: variant.port, label: variant.description, ...(variant.password === undefined ? {} : { password: variant.password }) });
+    await assertReplicates(pods, {
+      port: variant.port,
+      label: variant.description,
+      ...(variant.password === undefined ? {} : { password: variant.password }),
+    });
   } finally {
     await pods.stop();
   }
@@ -40,19 +55,26 @@ async function replicates(variant: StartVariant): Promise<void> {
 
 beforeAll(assertBuilt);
 
-test('generated StatefulSets in every start form the webhook wires replicate as stored', async () => {
-  const seen: string[] = [];
-  await fc.assert(
-    fc.asyncProperty(startVariant, async (variant) => {
-      seen.push(variant.description);
-      await replicates(variant);
-    }),
-    { numRuns, endOnFailure: true },
-  );
-  console.info(`start variants run:\n  ${seen.join('\n  ')}`);
-}, numRuns * 90_000);
+test(
+  'generated StatefulSets in every start form the webhook wires replicate as stored',
+  async () => {
+    const seen: string[] = [];
+    await fc.assert(
+      fc.asyncProperty(startVariant, async (variant) => {
+        seen.push(variant.description);
+        await replicates(variant);
+      }),
+      { numRuns, endOnFailure: true },
+    );
+    console.info(`start variants run:\n  ${seen.join('\n  ')}`);
+  },
+  numRuns * 90_000,
+);
 
 test('a bitnami/redis group configured by env, with its password from a Secret, replicates as stored', async () => {
-  const [variant] = fc.sample(startVariant.filter((v) => v.description.startsWith('bitnami/redis') && v.password !== undefined && !v.policyAuth), { numRuns: 1, seed: 42 });
-  await replicates(variant!);
+  const [variant] = fc.sample(
+    startVariant.filter((v) => v.description.startsWith('bitnami/redis') && v.password !== undefined && !v.policyAuth),
+    { numRuns: 1, seed: 42 },
+  );
+  await replicates(variant);
 }, 90_000);

@@ -1,5 +1,4 @@
 import fastJsonPatch from 'fast-json-patch';
-import type { V1StatefulSet } from '@kubernetes/client-node';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,8 +30,8 @@ describe('the HTTPS server with the built-in policy', () => {
     expect(response.uid).toBe(review.request!.uid);
     expect(response.patchType).toBe('JSONPatch');
     const ops = patchOf(answer.json());
-    const patched = fastJsonPatch.applyPatch(structuredClone(sts), ops, true, false).newDocument as V1StatefulSet;
-    expect(patched.spec!.template.spec!.initContainers![0]!.name).toBe('redis-replication-init');
+    const patched = fastJsonPatch.applyPatch(structuredClone(sts), ops, true, false).newDocument;
+    expect(patched.spec!.template.spec!.initContainers![0].name).toBe('redis-replication-init');
     const again = (await webhook.post('/mutate', admissionReview(patched))).json().response;
     expect(again.patch).toBeUndefined();
     expect(again.allowed).toBe(true);
@@ -73,7 +72,7 @@ describe('the HTTPS server with the built-in policy', () => {
     ['a wrong content type', 'hello', { 'content-type': 'text/plain' }, 415, 'content-type'],
     ['a body over the limit', JSON.stringify({ pad: 'x'.repeat(5 * 1024 * 1024) }), {}, 413, 'limit'],
   ])('%s gets a clear JSON error and the server stays up', async (_name, body, headers, status, message) => {
-    const answer = await webhook.post('/mutate', body as string | object, headers as Record<string, string>);
+    const answer = await webhook.post('/mutate', body, headers);
     expect(answer.status).toBe(status);
     expect(answer.json().error).toContain(message);
     expect((await webhook.get('/healthz')).status).toBe(200);
@@ -127,7 +126,10 @@ describe('the policy folder', () => {
       expect(await verdict()).toBe(true);
       writeFileSync(join(dir, 'default.yaml'), policy(5));
       await waitFor(async () => (await verdict()) === false);
-      writeFileSync(join(dir, 'broken.yaml'), 'apiVersion: redis-replication.io/v1alpha1\nkind: ReplicationPolicy\nmetadata: {name: broken}\nspec: {replicas: {min: "two"}}\n');
+      writeFileSync(
+        join(dir, 'broken.yaml'),
+        'apiVersion: redis-replication.io/v1alpha1\nkind: ReplicationPolicy\nmetadata: {name: broken}\nspec: {replicas: {min: "two"}}\n',
+      );
       await waitFor(async () => (await webhook.get('/readyz')).json().policyErrors.length > 0);
       const errors = (await webhook.get('/readyz')).json().policyErrors as string[];
       expect(errors.join('\n')).toContain('broken.yaml (document 1): spec.replicas.min: must be integer');
@@ -139,8 +141,13 @@ describe('the policy folder', () => {
 
   test('a broken policy folder at start-up is refused with file, path and reason', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rrw-policies-'));
-    writeFileSync(join(dir, 'bad.yaml'), 'apiVersion: redis-replication.io/v1alpha1\nkind: ReplicationPolicy\nmetadata: {name: bad}\nspec: {antiAffinity: sometimes}\n');
-    await expect(startWebhook(['--policies', dir])).rejects.toThrow(/bad\.yaml \(document 1\): spec\.antiAffinity: must be equal to one of the allowed values/);
+    writeFileSync(
+      join(dir, 'bad.yaml'),
+      'apiVersion: redis-replication.io/v1alpha1\nkind: ReplicationPolicy\nmetadata: {name: bad}\nspec: {antiAffinity: sometimes}\n',
+    );
+    await expect(startWebhook(['--policies', dir])).rejects.toThrow(
+      /bad\.yaml \(document 1\): spec\.antiAffinity: must be equal to one of the allowed values/,
+    );
   });
 });
 

@@ -54,7 +54,13 @@ async function throughWebhook(webhook: WebhookProcess, file: string): Promise<Ou
 async function throughCheck(file: string): Promise<Outcome[]> {
   const run = await runCli(['check', '-f', manifest(file), '--policies', policies, '--output', 'json']);
   const report = JSON.parse(run.stdout) as CheckJson;
-  return report.statefulSets.map((s) => ({ name: s.name, allowed: s.verdict !== 'denied', message: s.message, warnings: s.warnings, patch: s.patch }));
+  return report.statefulSets.map((s) => ({
+    name: s.name,
+    allowed: s.verdict !== 'denied',
+    message: s.message,
+    warnings: s.warnings,
+    patch: s.patch,
+  }));
 }
 
 describe('check and the HTTPS webhook', () => {
@@ -64,10 +70,14 @@ describe('check and the HTTPS webhook', () => {
   }, 20_000);
   afterAll(() => webhook.stop());
 
-  test.each(files)('%s: the same verdicts, messages, warnings and patches', async (file) => {
-    const [fromWebhook, fromCheck] = await Promise.all([throughWebhook(webhook, file), throughCheck(file)]);
-    expect(fromCheck).toEqual(fromWebhook);
-  }, 20_000);
+  test.each(files)(
+    '%s: the same verdicts, messages, warnings and patches',
+    async (file) => {
+      const [fromWebhook, fromCheck] = await Promise.all([throughWebhook(webhook, file), throughCheck(file)]);
+      expect(fromCheck).toEqual(fromWebhook);
+    },
+    20_000,
+  );
 
   test('the samples cover an allowed, a denied, a warned and an unlabeled StatefulSet', async () => {
     const outcomes = (await Promise.all(files.map((file) => throughWebhook(webhook, file)))).flat();

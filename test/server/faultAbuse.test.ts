@@ -14,7 +14,11 @@ function residentMb(pid: number): number {
 }
 
 function report(name: string, facts: Record<string, number | string>): void {
-  console.info(`${name}: ${Object.entries(facts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.info(
+    `${name}: ${Object.entries(facts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
 }
 
 interface Raw {
@@ -23,7 +27,13 @@ interface Raw {
 }
 
 /** A POST with full control of headers and body chunks (no content-length when `chunked`). */
-function rawPost(webhook: WebhookProcess, path: string, body: string | Buffer, headers: Record<string, string>, agent: Agent | false = false): Promise<Raw> {
+function rawPost(
+  webhook: WebhookProcess,
+  path: string,
+  body: string | Buffer,
+  headers: Record<string, string>,
+  agent: Agent | false = false,
+): Promise<Raw> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: webhook.port, path, method: 'POST', ca: webhook.ca, agent, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -85,7 +95,7 @@ describe('abuse', () => {
     ['an empty body', '', json, 400, 'not valid JSON'],
     ['a JSON string', '"review"', json, 400, 'expected an AdmissionReview object'],
   ])('%s gets a clear 4xx', async (_name, body, headers, status, message) => {
-    const answer = await rawPost(webhook, '/validate', body, headers as Record<string, string>);
+    const answer = await rawPost(webhook, '/validate', body, headers);
     expect(answer.status).toBe(status);
     expect(JSON.parse(answer.body).error).toContain(message);
   });
@@ -108,7 +118,15 @@ describe('abuse', () => {
     const mib = 1024 * 1024;
     // Nine uploads of a 3.9 MiB body that stop after 3.5 MiB: 31.5 MiB held by the server, waiting.
     const held = Array.from({ length: 9 }, () => {
-      const req = request({ host: '127.0.0.1', port: webhook.port, path: '/mutate', method: 'POST', ca: webhook.ca, agent: false, headers: { ...json, 'content-length': String(Math.round(3.9 * mib)) } });
+      const req = request({
+        host: '127.0.0.1',
+        port: webhook.port,
+        path: '/mutate',
+        method: 'POST',
+        ca: webhook.ca,
+        agent: false,
+        headers: { ...json, 'content-length': String(Math.round(3.9 * mib)) },
+      });
       req.on('error', () => undefined);
       req.write('{"pad":"' + 'x'.repeat(3.5 * mib - 8));
       return req;
@@ -133,7 +151,9 @@ describe('abuse', () => {
     });
     expect(small.status).toBe(200);
     expect(refused.status).toBe(503);
-    expect(JSON.parse(refused.body).error).toMatch(/^body: the webhook already holds \d+ bytes of request bodies, its limit across all requests is 33554432; retry shortly$/);
+    expect(JSON.parse(refused.body).error).toMatch(
+      /^body: the webhook already holds \d+ bytes of request bodies, its limit across all requests is 33554432; retry shortly$/,
+    );
     expect(during - before).toBeLessThan(80);
     expect(afterwards.status).toBe(200);
   }, 30_000);
@@ -147,9 +167,24 @@ describe('abuse', () => {
       place(review, 'NESTED-HERE');
       return JSON.stringify(review).replace('"NESTED-HERE"', nested);
     };
-    const inRequest = await rawPost(webhook, '/mutate', withNested((r, m) => Object.assign(r.request!, { extra: m })), json);
-    const inObject = await rawPost(webhook, '/validate', withNested((r, m) => Object.assign((r.request!.object as { spec: object }).spec, { replicas: m })), json);
-    const asName = await rawPost(webhook, '/validate', withNested((r) => Object.assign(r.request!, { name: [[[1]]] })), json);
+    const inRequest = await rawPost(
+      webhook,
+      '/mutate',
+      withNested((r, m) => Object.assign(r.request!, { extra: m })),
+      json,
+    );
+    const inObject = await rawPost(
+      webhook,
+      '/validate',
+      withNested((r, m) => Object.assign((r.request!.object as { spec: object }).spec, { replicas: m })),
+      json,
+    );
+    const asName = await rawPost(
+      webhook,
+      '/validate',
+      withNested((r) => Object.assign(r.request!, { name: [[[1]]] })),
+      json,
+    );
     const atTop = await rawPost(webhook, '/mutate', nested, json);
     report('deep nesting', { depth, inRequest: inRequest.status, inObject: inObject.status, asName: asName.status, atTop: atTop.status });
     expect(inObject.status).toBe(400);
@@ -166,12 +201,12 @@ describe('abuse', () => {
     const started = Date.now();
     const open = opened(await Promise.all(Array.from({ length: count }, () => idleConnection(webhook))));
     const answers: string[] = [];
-    for (const socket of open) socket.on('data', (d: Buffer) => answers.push(d.toString().split('\r\n')[0]!));
+    for (const socket of open) socket.on('data', (d: Buffer) => answers.push(d.toString().split('\r\n')[0]));
     // Headers one byte at a time, every 200 ms: each byte is activity, so only the headers deadline stops them.
     const header = 'POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-Padding: ' + 'x'.repeat(200);
     let offset = 0;
     const drip = setInterval(() => {
-      for (const socket of open) if (!socket.destroyed) socket.write(header[offset % header.length]!);
+      for (const socket of open) if (!socket.destroyed) socket.write(header[offset % header.length]);
       offset++;
     }, 200);
     // Meanwhile a normal client is answered, and quickly.

@@ -23,7 +23,11 @@ function handshake(port: number, options: ConnectionOptions): Promise<string> {
 const legacy = (version: SecureVersion): ConnectionOptions => ({ minVersion: version, maxVersion: version, ciphers: 'DEFAULT@SECLEVEL=0' });
 
 function report(name: string, facts: Record<string, number | string>): void {
-  console.info(`${name}: ${Object.entries(facts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.info(
+    `${name}: ${Object.entries(facts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
 }
 
 describe('TLS', () => {
@@ -39,11 +43,14 @@ describe('TLS', () => {
   });
   afterAll(() => webhook.stop(), 20_000);
 
-  test('a legacy client would get through to a permissive server (so the refusals below are the webhook\'s)', async () => {
+  test("a legacy client would get through to a permissive server (so the refusals below are the webhook's)", async () => {
     const permissive = createServer({ ...pair, minVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' }, (socket) => socket.end());
     await new Promise<void>((resolve) => permissive.listen(0, '127.0.0.1', resolve));
     const port = (permissive.address() as { port: number }).port;
-    const results = { tls11: await handshake(port, legacy('TLSv1.1')), cbc: await handshake(port, { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-SHA:@SECLEVEL=0' }) };
+    const results = {
+      tls11: await handshake(port, legacy('TLSv1.1')),
+      cbc: await handshake(port, { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-SHA:@SECLEVEL=0' }),
+    };
     permissive.close();
     expect(results.tls11).toMatch(/^TLSv1\.1 /);
     expect(results.cbc).toBe('TLSv1.2 TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA');
@@ -53,7 +60,10 @@ describe('TLS', () => {
     const refused = {
       'TLS 1.0': await handshake(webhook.port, legacy('TLSv1')),
       'TLS 1.1': await handshake(webhook.port, legacy('TLSv1.1')),
-      'TLS 1.2, CBC with SHA-1': await handshake(webhook.port, { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA:@SECLEVEL=0' }),
+      'TLS 1.2, CBC with SHA-1': await handshake(webhook.port, {
+        maxVersion: 'TLSv1.2',
+        ciphers: 'ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA:@SECLEVEL=0',
+      }),
       'TLS 1.2, RSA key exchange': await handshake(webhook.port, { maxVersion: 'TLSv1.2', ciphers: 'AES128-GCM-SHA256:AES256-SHA256:@SECLEVEL=0' }),
       'TLS 1.2, CBC with SHA-256': await handshake(webhook.port, { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-SHA256:@SECLEVEL=0' }),
     };

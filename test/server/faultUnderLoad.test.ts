@@ -63,7 +63,7 @@ function startLoad(port: number, ca: string, workers = 4, freshEvery = 5): Load 
   let running = true;
   const worker = async (id: number) => {
     for (let i = 0; running; i++) {
-      const probe = probes[(i + id) % probes.length]!;
+      const probe = probes[(i + id) % probes.length];
       const review = admissionReview(sampleStatefulSet({ replicas: probe.replicas }));
       sent++;
       try {
@@ -103,7 +103,11 @@ async function waitFor(condition: () => Promise<boolean> | boolean, timeoutMs = 
 }
 
 function report(name: string, facts: Record<string, number | string>): void {
-  console.info(`${name}: ${Object.entries(facts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.info(
+    `${name}: ${Object.entries(facts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
 }
 
 describe('under load', () => {
@@ -152,11 +156,24 @@ describe('under load', () => {
     const body = JSON.stringify(admissionReview(sampleStatefulSet()));
     const kept = new Agent({ keepAlive: true, maxSockets: 1 });
     const slow = new Promise<Answer>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: '/mutate', method: 'POST', ca, agent: kept, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), fingerprint: '', headers: res.headers }));
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/mutate',
+          method: 'POST',
+          ca,
+          agent: kept,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), fingerprint: '', headers: res.headers }),
+          );
+        },
+      );
       req.on('error', reject);
       req.write(body.slice(0, 100));
       setTimeout(() => req.end(body.slice(100)), (delaySeconds + 1) * 1000);
@@ -164,7 +181,9 @@ describe('under load', () => {
     await sleep(200);
 
     const signalled = Date.now();
-    const exited = new Promise<{ code: number | null; at: number }>((resolve) => webhook!.child.once('exit', (code) => resolve({ code, at: Date.now() })));
+    const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
+      webhook!.child.once('exit', (code) => resolve({ code, at: Date.now() })),
+    );
     webhook.child.kill('SIGTERM');
     // The readiness probe, on a new connection each time, as the kubelet does.
     let notReadyAt = 0;
@@ -215,7 +234,15 @@ describe('under load', () => {
     webhook = await startWebhook(['--shutdown-delay-seconds', '0', '--shutdown-grace-seconds', '2']);
     const { port, ca } = webhook;
     const stuck = new Promise<string>((resolve) => {
-      const req = request({ host: '127.0.0.1', port, path: '/mutate', method: 'POST', ca, agent: false, headers: { 'content-type': 'application/json', 'content-length': 1000 } });
+      const req = request({
+        host: '127.0.0.1',
+        port,
+        path: '/mutate',
+        method: 'POST',
+        ca,
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': 1000 },
+      });
       req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
       req.on('response', (res) => resolve(`HTTP ${res.statusCode}`));
       req.write('{"apiVersion":');

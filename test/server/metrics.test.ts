@@ -28,8 +28,8 @@ function samples(text: string): Sample[] {
     .map((line) => {
       const match = /^(\w+)(?:\{(.*)\})? (\S+)$/.exec(line);
       if (!match) throw new Error(`not a sample line: ${line}`);
-      const labels = Object.fromEntries(Array.from((match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g), (m) => [m[1]!, m[2]!]));
-      return { name: match[1]!, labels, value: Number(match[3]) };
+      const labels = Object.fromEntries(Array.from((match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g), (m) => [m[1], m[2]]));
+      return { name: match[1], labels, value: Number(match[3]) };
     });
 }
 
@@ -66,7 +66,7 @@ describe('withMetrics', () => {
   test('a denial counts once per denying rule; a warn-only rule of a denied object is not counted as denied', async () => {
     const policy: EffectivePolicy = { ...defaultPolicy, rules: { ...defaultPolicy.rules, serviceName: 'warn' } };
     const sts = sampleStatefulSet({ replicas: 40 });
-    sts.spec!.template.spec!.containers[0]!.image = 'memcached';
+    sts.spec!.template.spec!.containers[0].image = 'memcached';
     sts.spec!.serviceName = '';
     const decision = await withMetrics('validate', metrics, core('validate', [policy]))(admissionReview(sts));
     expect(isDenied(decision)).toBe(true);
@@ -105,7 +105,8 @@ describe('withMetrics', () => {
 });
 
 describe('GET /metrics on the real server', () => {
-  const policy = (max: number) => `apiVersion: redis-replication.io/v1alpha1\nkind: ReplicationPolicy\nmetadata: {name: default}\nspec: {replicas: {max: ${max}}}\n`;
+  const policy = (max: number) =>
+    `apiVersion: redis-replication.io/v1alpha1\nkind: ReplicationPolicy\nmetadata: {name: default}\nspec: {replicas: {max: ${max}}}\n`;
   const expiry = (pem: string) => Date.parse(new X509Certificate(pem).validTo) / 1000;
   const hosts = { dns: ['localhost'], ips: ['127.0.0.1'] };
   const first = selfSignedCertificate(hosts, { days: 30 });
@@ -123,16 +124,19 @@ describe('GET /metrics on the real server', () => {
     writeFileSync(join(certs, 'tls.crt'), first.cert);
     writeFileSync(join(certs, 'tls.key'), first.key);
     writeFileSync(join(policies, 'default.yaml'), policy(9));
-    webhook = await startWebhook(['--policies', policies, '--tls-cert-file', join(certs, 'tls.crt'), '--tls-private-key-file', join(certs, 'tls.key')], {
-      ca: first.cert + second.cert,
-    });
+    webhook = await startWebhook(
+      ['--policies', policies, '--tls-cert-file', join(certs, 'tls.crt'), '--tls-private-key-file', join(certs, 'tls.key')],
+      {
+        ca: first.cert + second.cert,
+      },
+    );
   }, 20_000);
   afterAll(() => webhook.stop());
 
   test('admissions show in the counters and the latency histogram', async () => {
     const secret = 'hunter2-never-logged';
     const sts = sampleStatefulSet();
-    sts.spec!.template.spec!.containers[0]!.env = [{ name: 'PASSWORD', value: secret }];
+    sts.spec!.template.spec!.containers[0].env = [{ name: 'PASSWORD', value: secret }];
     await webhook.post('/mutate', admissionReview(sts));
     await webhook.post('/validate', admissionReview(sampleStatefulSet()));
     await webhook.post('/validate', admissionReview(sampleStatefulSet({ replicas: 12 })));
@@ -158,7 +162,10 @@ describe('GET /metrics on the real server', () => {
     expect(value(await scrape(), 'redis_replication_webhook_policy_reloads_total', { result: 'failure' })).toBe(0);
     writeFileSync(join(policies, 'default.yaml'), policy(5));
     await waitFor(async () => value(await scrape(), 'redis_replication_webhook_policy_reloads_total', { result: 'success' }) >= 2);
-    writeFileSync(join(policies, 'broken.yaml'), 'apiVersion: redis-replication.io/v1alpha1\nkind: ReplicationPolicy\nmetadata: {name: broken}\nspec: {port: "x"}\n');
+    writeFileSync(
+      join(policies, 'broken.yaml'),
+      'apiVersion: redis-replication.io/v1alpha1\nkind: ReplicationPolicy\nmetadata: {name: broken}\nspec: {port: "x"}\n',
+    );
     await waitFor(async () => value(await scrape(), 'redis_replication_webhook_policy_reloads_total', { result: 'failure' }) >= 1);
   }, 25_000);
 

@@ -30,7 +30,10 @@ function policyObject(name: string, spec: Record<string, unknown>): Record<strin
 
 function policyFolder(): string {
   const dir = mkdtempSync(join(tmpdir(), 'rrw-store-'));
-  writeFileSync(join(dir, 'caches.yaml'), 'apiVersion: redis-replication.io/v1alpha1\nkind: ReplicationPolicy\nmetadata: {name: caches}\nspec: {replicas: {max: 5}}\n');
+  writeFileSync(
+    join(dir, 'caches.yaml'),
+    'apiVersion: redis-replication.io/v1alpha1\nkind: ReplicationPolicy\nmetadata: {name: caches}\nspec: {replicas: {max: 5}}\n',
+  );
   return dir;
 }
 

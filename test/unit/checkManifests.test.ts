@@ -32,11 +32,19 @@ describe('parseManifests', () => {
   });
 
   test.each([
-    ['broken YAML', 'apiVersion: v1\nkind: ConfigMap\n---\nmetadata: {name: x\n', 'in.yaml (document 2): not valid YAML: Flow map in block collection must be sufficiently indented and end with a } at line 5'],
+    [
+      'broken YAML',
+      'apiVersion: v1\nkind: ConfigMap\n---\nmetadata: {name: x\n',
+      'in.yaml (document 2): not valid YAML: Flow map in block collection must be sufficiently indented and end with a } at line 5',
+    ],
     ['plain text', 'this is not a manifest', 'in.yaml (document 1): found the text "this is not a manifest"; expected a Kubernetes object'],
     ['a list', '- a\n- b\n', 'in.yaml (document 1): found a list; expected a Kubernetes object'],
     ['no kind', 'apiVersion: v1\nmetadata: {name: x}\n', 'in.yaml (document 1): apiVersion/kind: found "v1"/null; expected both'],
-    ['duplicate keys', 'apiVersion: v1\nkind: Service\nkind: ConfigMap\n', 'in.yaml (document 1): not valid YAML: Map keys must be unique at line 3, column 1'],
+    [
+      'duplicate keys',
+      'apiVersion: v1\nkind: Service\nkind: ConfigMap\n',
+      'in.yaml (document 1): not valid YAML: Map keys must be unique at line 3, column 1',
+    ],
     ['nothing at all', '# kustomize build failed before printing anything\n', 'in.yaml: no documents; expected Kubernetes objects'],
   ])('refuses %s, naming the source and document', (_name, text, error) => {
     const parsed = parseManifests(text, 'in.yaml');
@@ -52,15 +60,23 @@ describe('admitStatefulSet', () => {
     const admission = admitStatefulSet(sts, 'shop', policies);
     expect(admission.allowed).toBe(true);
     expect(admission.warnings).toEqual([]);
-    const mutated = fastJsonPatch.applyPatch({ ...structuredClone(sts), metadata: { ...sts.metadata, namespace: 'shop' } }, admission.patch, true, false).newDocument;
+    const mutated = fastJsonPatch.applyPatch(
+      { ...structuredClone(sts), metadata: { ...sts.metadata, namespace: 'shop' } },
+      admission.patch,
+      true,
+      false,
+    ).newDocument;
     // The namespace reached the rules, and the patch is the whole mutation: a second pass adds nothing.
-    expect(mutated.spec!.template.spec!.initContainers![0]!.env).toContainEqual({ name: 'REDIS_LEADER_HOST', value: 'cache-0.cache-headless.shop.svc.cluster.local' });
+    expect(mutated.spec!.template.spec!.initContainers![0].env).toContainEqual({
+      name: 'REDIS_LEADER_HOST',
+      value: 'cache-0.cache-headless.shop.svc.cluster.local',
+    });
     expect(reviewAdmission('mutate', admissionReview(mutated, { namespace: 'shop' }), { policies }).response!.patch).toBeUndefined();
   });
 
   test('a denial carries the webhook message, with every field path', () => {
     const sts = sampleStatefulSet({ replicas: 12 });
-    sts.spec!.template.spec!.containers[0]!.image = 'memcached:1';
+    sts.spec!.template.spec!.containers[0].image = 'memcached:1';
     const admission = admitStatefulSet(sts, 'default', policies);
     expect(admission.allowed).toBe(false);
     expect(admission.message).toContain('spec.replicas: found 12; allowed 2 to 9');
@@ -112,28 +128,36 @@ describe('checkManifests', () => {
       ['document 2', 'team-a/big', 'denied'],
       ['document 3', 'default/postgres', 'not ours'],
     ]);
-    expect(report.statefulSets[1]!.message).toContain('spec.replicas: found 20');
-    expect(report.statefulSets[2]!.patch).toEqual([]);
+    expect(report.statefulSets[1].message).toContain('spec.replicas: found 20');
+    expect(report.statefulSets[2].patch).toEqual([]);
     expect(report.ignored).toEqual({ Service: 2, 'StatefulSet (apps.kruise.io/v1beta1)': 1 });
     expect(checkPassed(report)).toBe(false);
   });
 
   test('the governing Service from the same input: missing warns, not headless denies', () => {
-    const service = (clusterIP: string) => stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'cache-headless' }, spec: { clusterIP, type: 'ClusterIP' } });
-    const alone = checkManifests('in.yaml', objects(stringify(sampleStatefulSet())), policies, 'default').statefulSets[0]!;
+    const service = (clusterIP: string) =>
+      stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'cache-headless' }, spec: { clusterIP, type: 'ClusterIP' } });
+    const alone = checkManifests('in.yaml', objects(stringify(sampleStatefulSet())), policies, 'default').statefulSets[0];
     expect(alone.verdict).toBe('warned');
     expect(alone.warnings).toEqual([expect.stringContaining('spec.serviceName: found no Service cache-headless in this namespace (yet)')]);
-    const clusterIp = checkManifests('in.yaml', objects(stringify(sampleStatefulSet()) + '---\n' + service('10.96.0.12')), policies, 'default').statefulSets[0]!;
+    const clusterIp = checkManifests('in.yaml', objects(stringify(sampleStatefulSet()) + '---\n' + service('10.96.0.12')), policies, 'default')
+      .statefulSets[0];
     expect(clusterIp.verdict).toBe('denied');
     expect(clusterIp.message).toContain('spec.serviceName: found Service cache-headless is not headless (clusterIP 10.96.0.12, type ClusterIP)');
     expect(clusterIp.message).toContain('[rule serviceName]');
-    const headless = checkManifests('in.yaml', objects(stringify(sampleStatefulSet()) + '---\n' + service('None')), policies, 'default').statefulSets[0]!;
+    const headless = checkManifests('in.yaml', objects(stringify(sampleStatefulSet()) + '---\n' + service('None')), policies, 'default')
+      .statefulSets[0];
     expect(headless.verdict).toBe('allowed');
   });
 
   test('passes when nothing would be denied, warnings included', () => {
     const policy: EffectivePolicy = { ...defaultPolicy, rules: { ...defaultPolicy.rules, replicas: 'warn' } };
-    const report = checkManifests('in.yaml', objects(stringify(sampleStatefulSet({ replicas: 1 })) + '---\n' + stringify(unlabeled())), [policy], 'default');
+    const report = checkManifests(
+      'in.yaml',
+      objects(stringify(sampleStatefulSet({ replicas: 1 })) + '---\n' + stringify(unlabeled())),
+      [policy],
+      'default',
+    );
     expect(report.statefulSets.map((s) => s.verdict)).toEqual(['warned', 'not ours']);
     expect(checkPassed(report)).toBe(true);
   });

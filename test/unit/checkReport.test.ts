@@ -34,9 +34,12 @@ describe('describePatch', () => {
     // The rendered redis.conf stays line by line.
     expect(text).toMatch(/value: \|-\n\s+replica-read-only yes\n\s+protected-mode no/);
     // Each entry, without its sign, is a YAML mapping from path to value.
-    const initEntry = text.slice(text.indexOf('+ /spec/template/spec/initContainers:') + 2, text.indexOf('\n+ ', text.indexOf('+ /spec/template/spec/initContainers:')));
+    const initEntry = text.slice(
+      text.indexOf('+ /spec/template/spec/initContainers:') + 2,
+      text.indexOf('\n+ ', text.indexOf('+ /spec/template/spec/initContainers:')),
+    );
     const parsed = parse(initEntry.replaceAll('\n  ', '\n')) as Record<string, { name: string; command: string[] }[]>;
-    expect(parsed['/spec/template/spec/initContainers']![0]!.name).toBe('redis-replication-init');
+    expect(parsed['/spec/template/spec/initContainers'][0].name).toBe('redis-replication-init');
   });
 });
 
@@ -47,7 +50,12 @@ describe('textReport', () => {
     statefulSets: [
       { ...base, name: 'a', verdict: 'allowed', patch: [{ op: 'add', path: '/spec/podManagementPolicy', value: 'OrderedReady' }] },
       { ...base, name: 'b', verdict: 'warned', warnings: ['spec.replicas: found 7; allowed 2 to 5 [rule replicas, warn]'] },
-      { ...base, name: 'c', verdict: 'denied', message: 'StatefulSet default/c is not a valid Redis replication group:\n- spec.serviceName: found ""; allowed x [rule serviceName]' },
+      {
+        ...base,
+        name: 'c',
+        verdict: 'denied',
+        message: 'StatefulSet default/c is not a valid Redis replication group:\n- spec.serviceName: found ""; allowed x [rule serviceName]',
+      },
       { ...base, name: 'd', verdict: 'not ours' },
     ],
     ignored: { Service: 2, ConfigMap: 1 },
@@ -80,6 +88,8 @@ describe('textReport', () => {
   });
 
   test('says so when it passes', () => {
-    expect(textReport({ source: 'stdin', statefulSets: [], ignored: {} })).toBe('0 StatefulSets: 0 allowed, 0 allowed with warnings, 0 denied, 0 not ours\n0 other objects ignored\ncheck passed\n');
+    expect(textReport({ source: 'stdin', statefulSets: [], ignored: {} })).toBe(
+      '0 StatefulSets: 0 allowed, 0 allowed with warnings, 0 denied, 0 not ours\n0 other objects ignored\ncheck passed\n',
+    );
   });
 });

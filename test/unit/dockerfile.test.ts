@@ -16,7 +16,11 @@ interface Stage {
 
 /** The Dockerfile's stages; continuation lines joined, comments dropped. */
 function stages(text: string): Stage[] {
-  const lines = text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  const lines = text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
   const result: Stage[] = [];
   for (const line of lines) {
     const [, keyword = '', args = ''] = /^(\S+)\s*(.*)$/.exec(line) ?? [];
@@ -36,7 +40,12 @@ const exec = (stage: Stage, keyword: string): string[] => JSON.parse(last(stage,
 /** The sources of COPY instructions that read the build context (not another stage). */
 const contextSources = all
   .filter((i) => i.keyword === 'COPY' && !i.args.includes('--from='))
-  .flatMap((i) => i.args.split(/\s+/).filter((word) => !word.startsWith('--')).slice(0, -1));
+  .flatMap((i) =>
+    i.args
+      .split(/\s+/)
+      .filter((word) => !word.startsWith('--'))
+      .slice(0, -1),
+  );
 
 describe('Dockerfile', () => {
   test('copies only files and folders that exist in the repository', () => {
@@ -50,7 +59,12 @@ describe('Dockerfile', () => {
       .map((l) => l.trim())
       .filter((l) => l !== '' && !l.startsWith('#'));
     expect(patterns[0]).toBe('*');
-    expect(patterns.slice(1).map((p) => p.replace(/^!/, '')).sort()).toEqual([...new Set(contextSources)].sort());
+    expect(
+      patterns
+        .slice(1)
+        .map((p) => p.replace(/^!/, ''))
+        .sort(),
+    ).toEqual([...new Set(contextSources)].sort());
   });
 
   test('is multi-stage, and the runtime stage is not root', () => {
@@ -72,7 +86,7 @@ describe('Dockerfile', () => {
     expect(final.instructions.some((i) => i.keyword === 'COPY' && i.args.split(/\s+/)[0] === 'package.json')).toBe(true);
   });
 
-  test('caps the V8 heap below the Deployment\'s memory limit, leaving room for the rest of the process', () => {
+  test("caps the V8 heap below the Deployment's memory limit, leaving room for the rest of the process", () => {
     const options = /^NODE_OPTIONS="([^"]*)"$/.exec(last(final, 'ENV') ?? '')?.[1] ?? '';
     const flag = (name: string) => Number(new RegExp(`--${name}=(\\d+)`).exec(options)?.[1]);
     const deployment = readFileSync(join(root, 'kustomize/base/deployment.yaml'), 'utf8');

@@ -23,7 +23,7 @@ type Doc = any;
 
 async function kustomize(dir: string): Promise<Doc[]> {
   const { stdout } = await run('kubectl', ['kustomize', dir], { maxBuffer: 16 * 1024 * 1024 });
-  return parseAllDocuments(stdout).map((d) => d.toJS() as Doc);
+  return parseAllDocuments(stdout).map((d) => d.toJS());
 }
 
 const builds = new Map<string, Promise<Doc[]>>();
@@ -35,7 +35,7 @@ function build(dir: string): Promise<Doc[]> {
 
 function kustomizationKind(dir: string): string | undefined {
   const file = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].map((n) => join(dir, n)).find((f) => existsSync(f));
-  return file ? (parseAllDocuments(readFileSync(file, 'utf8'))[0]?.toJS() as Doc)?.kind ?? 'Kustomization' : undefined;
+  return file ? (parseAllDocuments(readFileSync(file, 'utf8'))[0]?.toJS()?.kind ?? 'Kustomization') : undefined;
 }
 
 function directoriesUnder(dir: string): string[] {
@@ -151,7 +151,17 @@ describe('base', () => {
     expect(pod.containers).toHaveLength(1);
     const container = pod.containers[0];
     expect(container.args).toEqual([
-      'serve', '--port', '8443', '--tls-cert-file', '/tls/tls.crt', '--tls-private-key-file', '/tls/tls.key', '--policies', '/policies', '--watch-cluster-policies', '--check-services',
+      'serve',
+      '--port',
+      '8443',
+      '--tls-cert-file',
+      '/tls/tls.crt',
+      '--tls-private-key-file',
+      '/tls/tls.key',
+      '--policies',
+      '/policies',
+      '--watch-cluster-policies',
+      '--check-services',
     ]);
     const mountOf = (path: string) => container.volumeMounts.find((m: Doc) => path.startsWith(`${m.mountPath}/`) || path === m.mountPath);
     const volumeOf = (path: string) => pod.volumes.find((v: Doc) => v.name === mountOf(path)?.name);
@@ -343,7 +353,7 @@ describe('Argo CD', () => {
 
   test('the app of apps: each Application points at a kustomization here, the webhook before the workloads', async () => {
     const apps = await build('kustomize/argocd');
-    const rootApp = parseAllDocuments(readFileSync(join(kustomizeRoot, 'argocd/root-application.yaml'), 'utf8'))[0]!.toJS() as Doc;
+    const rootApp = parseAllDocuments(readFileSync(join(kustomizeRoot, 'argocd/root-application.yaml'), 'utf8'))[0].toJS();
     for (const app of [...apps, rootApp]) {
       expect(app.kind).toBe('Application');
       expect(kustomizations.map((d) => relative(root, d))).toContain(app.spec.source.path);

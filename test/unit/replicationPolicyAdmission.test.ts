@@ -41,7 +41,7 @@ describe('validate: ReplicationPolicy objects', () => {
   });
 
   test('a broken policy is refused with 403, listing every error as a policy file gets it', () => {
-    const object = policyObject({ replicas: { min: 5, max: 3 }, config: { replicaof: 'elsewhere 6379', 'Bad_Key': 'x' } });
+    const object = policyObject({ replicas: { min: 5, max: 3 }, config: { replicaof: 'elsewhere 6379', Bad_Key: 'x' } });
     const response = validate(policyReview(object, 'UPDATE'));
     expect(response.allowed).toBe(false);
     expect(response.status).toMatchObject({ code: 403, reason: 'Forbidden' });
@@ -54,7 +54,12 @@ describe('validate: ReplicationPolicy objects', () => {
     ]);
     // Same words as the file loader's, after its file and document prefix.
     const file = parsePolicies(JSON.stringify(object), 'policies/tight.yaml');
-    expect(file.errors.map((e) => e.replace('policies/tight.yaml (document 1): ', ''))).toEqual(message.split('\n').slice(1).map((l) => l.slice(2)));
+    expect(file.errors.map((e) => e.replace('policies/tight.yaml (document 1): ', ''))).toEqual(
+      message
+        .split('\n')
+        .slice(1)
+        .map((l) => l.slice(2)),
+    );
   });
 
   test('schema errors name the field path and what is allowed', () => {

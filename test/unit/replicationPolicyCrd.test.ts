@@ -12,7 +12,7 @@ const root = new URL('../../', import.meta.url).pathname;
 type Node = Record<string, unknown>;
 
 const crd = replicationPolicyCrd() as { spec: { versions: { schema: { openAPIV3Schema: Node } }[] } } & Node;
-const crdSchema = crd.spec.versions[0]!.schema.openAPIV3Schema;
+const crdSchema = crd.spec.versions[0].schema.openAPIV3Schema;
 const ajv = new Ajv({ allErrors: true, strict: true });
 const byCrd = ajv.compile(crdSchema);
 const byFile = ajv.compile(replicationPolicySchema);
@@ -53,12 +53,30 @@ describe('replicationPolicyCrd', () => {
   });
 
   test('is a structural schema: a type on every node, only keywords a CRD accepts', () => {
-    const accepted = new Set(['type', 'properties', 'items', 'additionalProperties', 'required', 'enum', 'pattern', 'minimum', 'maximum', 'minLength', 'maxLength', 'minItems', 'maxItems']);
+    const accepted = new Set([
+      'type',
+      'properties',
+      'items',
+      'additionalProperties',
+      'required',
+      'enum',
+      'pattern',
+      'minimum',
+      'maximum',
+      'minLength',
+      'maxLength',
+      'minItems',
+      'maxItems',
+    ]);
     for (const [path, node] of nodes(crdSchema)) {
       expect([path, typeof node.type]).toEqual([path, 'string']);
       expect([path, Object.keys(node).filter((k) => !accepted.has(k))]).toEqual([path, []]);
       // A CRD allows either properties or a schema-valued additionalProperties, and never `false`.
-      expect([path, node.additionalProperties === false, node.properties !== undefined && node.additionalProperties !== undefined]).toEqual([path, false, false]);
+      expect([path, node.additionalProperties === false, node.properties !== undefined && node.additionalProperties !== undefined]).toEqual([
+        path,
+        false,
+        false,
+      ]);
     }
   });
 
@@ -70,7 +88,7 @@ describe('replicationPolicyCrd', () => {
 
   test('keeps every spec field of the file schema', () => {
     const fields = (schema: Node) => nodes(schema).map(([path]) => path);
-    expect(fields((crdSchema.properties as Record<string, Node>).spec!)).toEqual(fields(replicationPolicySchema.properties.spec));
+    expect(fields((crdSchema.properties as Record<string, Node>).spec)).toEqual(fields(replicationPolicySchema.properties.spec));
   });
 });
 
@@ -89,10 +107,32 @@ describe('the CRD schema judges policies as the file schema does', () => {
     expect([byCrd(doc), byCrd.errors]).toEqual([true, null]);
   });
 
-  const policy = (spec: unknown, name = 'p') => ({ apiVersion: 'redis-replication.io/v1alpha1', kind: 'ReplicationPolicy', metadata: { name }, spec });
+  const policy = (spec: unknown, name = 'p') => ({
+    apiVersion: 'redis-replication.io/v1alpha1',
+    kind: 'ReplicationPolicy',
+    metadata: { name },
+    spec,
+  });
   test.each([
     ['an empty spec', policy({}), true],
-    ['every field set', policy({ namespaces: ['a'], priority: 5, replicas: { min: 2, max: 3 }, images: { allowed: ['redis'] }, persistence: { required: false, dataPath: '/d' }, antiAffinity: 'none', config: { 'maxmemory-policy': 'noeviction' }, auth: { secretName: 's', secretKey: 'k' }, port: 6380, clusterDomain: 'c', leaderWaitSeconds: 0, rules: { image: 'warn' } }), true],
+    [
+      'every field set',
+      policy({
+        namespaces: ['a'],
+        priority: 5,
+        replicas: { min: 2, max: 3 },
+        images: { allowed: ['redis'] },
+        persistence: { required: false, dataPath: '/d' },
+        antiAffinity: 'none',
+        config: { 'maxmemory-policy': 'noeviction' },
+        auth: { secretName: 's', secretKey: 'k' },
+        port: 6380,
+        clusterDomain: 'c',
+        leaderWaitSeconds: 0,
+        rules: { image: 'warn' },
+      }),
+      true,
+    ],
     ['an unknown enum value', policy({ antiAffinity: 'sometimes' }), false],
     ['a string for an integer', policy({ port: '6379' }), false],
     ['a number out of range', policy({ replicas: { max: 5000 } }), false],

@@ -17,12 +17,12 @@ describe('mutate', () => {
   test('injects the init container, config volume, probes, port, anti-affinity and the annotation', () => {
     const { patched } = applyMutation(sampleStatefulSet());
     const pod = patched.spec!.template.spec!;
-    const init = pod.initContainers![0]!;
+    const init = pod.initContainers![0];
     expect(init.name).toBe('redis-replication-init');
     expect(init.image).toBe('redis:7.2');
     expect(init.env).toContainEqual({ name: 'REDIS_LEADER_HOST', value: 'cache-0.cache-headless.default.svc.cluster.local' });
     expect(init.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
-    const redis = pod.containers[0]!;
+    const redis = pod.containers[0];
     // Through the image's entrypoint, which hands a .conf argument to redis-server as the redis user.
     expect(redis.command).toBeUndefined();
     expect(redis.args).toEqual(['/etc/redis-replication/redis.conf']);
@@ -53,8 +53,8 @@ describe('mutate', () => {
     pod.initContainers = [{ name: 'restore', image: 'busybox' }];
     pod.volumes = [{ name: 'extra', emptyDir: {} }];
     pod.affinity = { nodeAffinity: {} };
-    pod.containers[0]!.env = [{ name: 'A', value: '1' }];
-    pod.containers[0]!.command = ['redis-server', '--save', '60 1'];
+    pod.containers[0].env = [{ name: 'A', value: '1' }];
+    pod.containers[0].command = ['redis-server', '--save', '60 1'];
     const answer = reviewAdmission('mutate', admissionReview(sts), { policies });
     const ops = patchOf(answer);
     // Only the start is rewritten (the server's arguments now begin with the rendered config); the rest is added.
@@ -63,8 +63,8 @@ describe('mutate', () => {
     expect(ops.map((o) => o.path)).toContain('/spec/template/spec/initContainers/1');
     const { patched } = applyMutation(sts);
     expect(patched.spec!.template.spec!.affinity).toEqual({ nodeAffinity: {} });
-    expect(patched.spec!.template.spec!.containers[0]!.command).toEqual(['redis-server']);
-    expect(patched.spec!.template.spec!.containers[0]!.args).toEqual(['/etc/redis-replication/redis.conf', '--save', '60 1']);
+    expect(patched.spec!.template.spec!.containers[0].command).toEqual(['redis-server']);
+    expect(patched.spec!.template.spec!.containers[0].args).toEqual(['/etc/redis-replication/redis.conf', '--save', '60 1']);
   });
 
   test('escapes label keys with / and ~ in JSON Pointers', () => {
@@ -112,11 +112,18 @@ describe('validate', () => {
     const sts = sampleStatefulSet({ replicas: 12 });
     sts.spec!.serviceName = '';
     sts.spec!.podManagementPolicy = 'Parallel';
-    sts.spec!.template.spec!.containers[0]!.image = 'memcached:1';
+    sts.spec!.template.spec!.containers[0].image = 'memcached:1';
     sts.spec!.volumeClaimTemplates = [];
     sts.metadata!.annotations = { 'redis-replication/config': 'replicaof 1.2.3.4 6379' };
     const message = reviewAdmission('validate', admissionReview(sts), { policies }).response!.status!.message;
-    for (const field of ['spec.replicas', 'spec.serviceName', 'spec.podManagementPolicy', 'spec.template.spec.containers[0].image', 'spec.volumeClaimTemplates', 'replicaof 1.2.3.4']) {
+    for (const field of [
+      'spec.replicas',
+      'spec.serviceName',
+      'spec.podManagementPolicy',
+      'spec.template.spec.containers[0].image',
+      'spec.volumeClaimTemplates',
+      'replicaof 1.2.3.4',
+    ]) {
       expect(message).toContain(field);
     }
   });
@@ -143,7 +150,12 @@ describe('validate', () => {
   });
 
   test('odd but legal objects never crash', () => {
-    for (const object of [{}, { spec: null }, { metadata: { labels: { 'redis-replication': 'enabled' } } }, { metadata: { labels: { 'redis-replication': 'enabled' } }, spec: { replicas: -3, template: { spec: { containers: [] } } } }]) {
+    for (const object of [
+      {},
+      { spec: null },
+      { metadata: { labels: { 'redis-replication': 'enabled' } } },
+      { metadata: { labels: { 'redis-replication': 'enabled' } }, spec: { replicas: -3, template: { spec: { containers: [] } } } },
+    ]) {
       expect(() => reviewAdmission('validate', admissionReview(object), { policies })).not.toThrow();
       expect(() => reviewAdmission('mutate', admissionReview(object), { policies })).not.toThrow();
     }
@@ -158,7 +170,11 @@ describe('pod security defaults', () => {
     expect(patched.spec!.template.spec!.securityContext).toEqual({ fsGroup: 1001, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     const empty = sampleStatefulSet();
     empty.spec!.template.spec!.securityContext = {};
-    expect(applyMutation(empty).patched.spec!.template.spec!.securityContext).toEqual({ runAsNonRoot: true, fsGroup: 999, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(applyMutation(empty).patched.spec!.template.spec!.securityContext).toEqual({
+      runAsNonRoot: true,
+      fsGroup: 999,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
   });
 
   test.each([
@@ -168,13 +184,13 @@ describe('pod security defaults', () => {
     ['registry.example.com:5000/bitnami/redis@sha256:0123', 1001],
   ])('run the injected containers and own the volume as the user of %s (%i)', (image, uid) => {
     const sts = sampleStatefulSet();
-    sts.spec!.template.spec!.containers[0]!.image = image;
+    sts.spec!.template.spec!.containers[0].image = image;
     // bitnami/redis starts only with a password or this (the auth rule refuses it otherwise).
-    sts.spec!.template.spec!.containers[0]!.env = [{ name: 'ALLOW_EMPTY_PASSWORD', value: 'yes' }];
+    sts.spec!.template.spec!.containers[0].env = [{ name: 'ALLOW_EMPTY_PASSWORD', value: 'yes' }];
     sts.spec!.template.spec!.securityContext = {};
     const pod = applyMutation(sts).patched.spec!.template.spec!;
     expect(pod.securityContext!.fsGroup).toBe(uid);
-    for (const container of [pod.containers[0]!, pod.initContainers![0]!]) {
+    for (const container of [pod.containers[0], pod.initContainers![0]]) {
       expect([container.name, container.securityContext!.runAsUser, container.securityContext!.runAsGroup]).toEqual([container.name, uid, uid]);
     }
   });

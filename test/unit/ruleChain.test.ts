@@ -12,27 +12,108 @@ function denial(edit: (sts: V1StatefulSet) => void): string {
   const sts = sampleStatefulSet();
   edit(sts);
   const admission = admitStatefulSet(sts, 'default', [defaultPolicy], headless);
-  return admission.allowed ? `allowed${admission.warnings.length > 0 ? ` with warnings:\n${admission.warnings.join('\n')}` : ''}` : admission.message!;
+  return admission.allowed
+    ? `allowed${admission.warnings.length > 0 ? ` with warnings:\n${admission.warnings.join('\n')}` : ''}`
+    : admission.message!;
 }
 
-const redis = (sts: V1StatefulSet) => sts.spec!.template.spec!.containers[0]!;
+const redis = (sts: V1StatefulSet) => sts.spec!.template.spec!.containers[0];
 
 test.each<[string, (sts: V1StatefulSet) => void, string[]]>([
-  ['a shell script start, with the exec form in the message', (s) => (redis(s).command = ['sh', '-c', 'exec redis-server --requirepass "$PW" --appendonly yes']), ['spec.template.spec.containers[0].command[0]: found container redis starts a shell script', 'allowed the same start without the shell: command: [redis-server], args: [--requirepass, $(PW), --appendonly, yes] [rule start]']],
-  ['a config file on no volume of the Redis container', (s) => (redis(s).args = ['/usr/local/etc/redis/redis.conf']), ['spec.template.spec.containers[0].args[0]: found container redis reads /usr/local/etc/redis/redis.conf, which is on none of its volumes', 'mountPath /usr/local/etc/redis [rule configFile]']],
-  ['replicaof in the arguments', (s) => (redis(s).args = ['--replicaof', 'other', '6379']), ['spec.template.spec.containers[0].args[0]: found replicaof other 6379', '[rule replicaof]']],
-  ['an init container that writes slaveof', (s) => (s.spec!.template.spec!.initContainers = [{ name: 'conf', image: 'busybox', command: ['sh', '-c', 'echo "slaveof redis-0 6379" >> /c/redis.conf'] }]), ['spec.template.spec.initContainers[0]: found initContainers[0] (conf) decides roles itself: "sh -c echo "slaveof redis-0 6379" >> /c/redis.conf"', '[rule replicaof]']],
+  [
+    'a shell script start, with the exec form in the message',
+    (s) => (redis(s).command = ['sh', '-c', 'exec redis-server --requirepass "$PW" --appendonly yes']),
+    [
+      'spec.template.spec.containers[0].command[0]: found container redis starts a shell script',
+      'allowed the same start without the shell: command: [redis-server], args: [--requirepass, $(PW), --appendonly, yes] [rule start]',
+    ],
+  ],
+  [
+    'a config file on no volume of the Redis container',
+    (s) => (redis(s).args = ['/usr/local/etc/redis/redis.conf']),
+    [
+      'spec.template.spec.containers[0].args[0]: found container redis reads /usr/local/etc/redis/redis.conf, which is on none of its volumes',
+      'mountPath /usr/local/etc/redis [rule configFile]',
+    ],
+  ],
+  [
+    'replicaof in the arguments',
+    (s) => (redis(s).args = ['--replicaof', 'other', '6379']),
+    ['spec.template.spec.containers[0].args[0]: found replicaof other 6379', '[rule replicaof]'],
+  ],
+  [
+    'an init container that writes slaveof',
+    (s) =>
+      (s.spec!.template.spec!.initContainers = [
+        { name: 'conf', image: 'busybox', command: ['sh', '-c', 'echo "slaveof redis-0 6379" >> /c/redis.conf'] },
+      ]),
+    [
+      'spec.template.spec.initContainers[0]: found initContainers[0] (conf) decides roles itself: "sh -c echo "slaveof redis-0 6379" >> /c/redis.conf"',
+      '[rule replicaof]',
+    ],
+  ],
   ['Redis Cluster by argument', (s) => (redis(s).args = ['--cluster-enabled', 'yes']), ['found cluster-enabled yes', '[rule clusterMode]']],
-  ['a Sentinel sidecar', (s) => s.spec!.template.spec!.containers.push({ name: 'sentinel', image: 'redis:7.2', command: ['redis-sentinel', '/s/sentinel.conf'] }), ['spec.template.spec.containers[1]: found containers[1] (sentinel) runs or asks a Sentinel', '[rule sentinel]']],
+  [
+    'a Sentinel sidecar',
+    (s) => s.spec!.template.spec!.containers.push({ name: 'sentinel', image: 'redis:7.2', command: ['redis-sentinel', '/s/sentinel.conf'] }),
+    ['spec.template.spec.containers[1]: found containers[1] (sentinel) runs or asks a Sentinel', '[rule sentinel]'],
+  ],
   ['TLS only', (s) => (redis(s).args = ['--port', '0', '--tls-port', '6379']), ['found port 0', 'found tls-port 6379', '[rule tls]']],
-  ['a password written into the manifest', (s) => (redis(s).args = ['--requirepass', 's3cret']), ['spec.template.spec.containers[0].args[0]: found a password written into the manifest (requirepass)', 'env REDIS_PASSWORD with valueFrom.secretKeyRef', '[rule auth]']],
-  ['a password from a literal env variable', (s) => Object.assign(redis(s), { args: ['--requirepass', '$(PW)'], env: [{ name: 'PW', value: 's3cret' }] }), ['spec.template.spec.containers[0].env[0]: found the password written into the manifest (env PW)', '[rule auth]']],
-  ['bitnami/redis without a password or ALLOW_EMPTY_PASSWORD', (s) => (redis(s).image = 'bitnami/redis:7.2'), ['found neither REDIS_PASSWORD nor ALLOW_EMPTY_PASSWORD=yes (bitnami/redis would refuse to start)', '[rule auth]']],
-  ['bitnami/redis with its own replication env', (s) => Object.assign(redis(s), { image: 'bitnami/redis:7.2', env: [{ name: 'ALLOW_EMPTY_PASSWORD', value: 'yes' }, { name: 'REDIS_REPLICATION_MODE', value: 'master' }] }), ['spec.template.spec.containers[0].env[1]: found env REDIS_REPLICATION_MODE', '[rule replicaof]']],
-  ['every kind of persistence off', (s) => (redis(s).args = ['--appendonly', 'no', '--save', '']), ['found appendonly no and save "": every kind of persistence off', '[rule persistence]']],
-  ['a volume shared by every pod', (s) => { s.spec!.volumeClaimTemplates = []; s.spec!.template.spec!.volumes = [{ name: 'shared', persistentVolumeClaim: { claimName: 'one' } }]; redis(s).volumeMounts = [{ name: 'shared', mountPath: '/data' }]; }, ['spec.volumeClaimTemplates: found /data on volume shared, which is not a volumeClaimTemplate (not one per pod)', '[rule persistence]']],
-  ['Redis 5', (s) => (redis(s).image = 'registry.example.com/library/redis:5.0.7'), ['found "registry.example.com/library/redis:5.0.7" (Redis 5); allowed Redis 6 or newer', '[rule image]']],
-  ['an image that is not one of the policy\'s', (s) => (redis(s).image = 'someone/redis:7'), ['found "someone/redis:7"; allowed redis, valkey/valkey, bitnami/redis (any registry or mirror', '[rule image]']],
+  [
+    'a password written into the manifest',
+    (s) => (redis(s).args = ['--requirepass', 's3cret']),
+    [
+      'spec.template.spec.containers[0].args[0]: found a password written into the manifest (requirepass)',
+      'env REDIS_PASSWORD with valueFrom.secretKeyRef',
+      '[rule auth]',
+    ],
+  ],
+  [
+    'a password from a literal env variable',
+    (s) => Object.assign(redis(s), { args: ['--requirepass', '$(PW)'], env: [{ name: 'PW', value: 's3cret' }] }),
+    ['spec.template.spec.containers[0].env[0]: found the password written into the manifest (env PW)', '[rule auth]'],
+  ],
+  [
+    'bitnami/redis without a password or ALLOW_EMPTY_PASSWORD',
+    (s) => (redis(s).image = 'bitnami/redis:7.2'),
+    ['found neither REDIS_PASSWORD nor ALLOW_EMPTY_PASSWORD=yes (bitnami/redis would refuse to start)', '[rule auth]'],
+  ],
+  [
+    'bitnami/redis with its own replication env',
+    (s) =>
+      Object.assign(redis(s), {
+        image: 'bitnami/redis:7.2',
+        env: [
+          { name: 'ALLOW_EMPTY_PASSWORD', value: 'yes' },
+          { name: 'REDIS_REPLICATION_MODE', value: 'master' },
+        ],
+      }),
+    ['spec.template.spec.containers[0].env[1]: found env REDIS_REPLICATION_MODE', '[rule replicaof]'],
+  ],
+  [
+    'every kind of persistence off',
+    (s) => (redis(s).args = ['--appendonly', 'no', '--save', '']),
+    ['found appendonly no and save "": every kind of persistence off', '[rule persistence]'],
+  ],
+  [
+    'a volume shared by every pod',
+    (s) => {
+      s.spec!.volumeClaimTemplates = [];
+      s.spec!.template.spec!.volumes = [{ name: 'shared', persistentVolumeClaim: { claimName: 'one' } }];
+      redis(s).volumeMounts = [{ name: 'shared', mountPath: '/data' }];
+    },
+    ['spec.volumeClaimTemplates: found /data on volume shared, which is not a volumeClaimTemplate (not one per pod)', '[rule persistence]'],
+  ],
+  [
+    'Redis 5',
+    (s) => (redis(s).image = 'registry.example.com/library/redis:5.0.7'),
+    ['found "registry.example.com/library/redis:5.0.7" (Redis 5); allowed Redis 6 or newer', '[rule image]'],
+  ],
+  [
+    "an image that is not one of the policy's",
+    (s) => (redis(s).image = 'someone/redis:7'),
+    ['found "someone/redis:7"; allowed redis, valkey/valkey, bitnami/redis (any registry or mirror', '[rule image]'],
+  ],
 ])('%s is refused, naming field, finding and fix', (_name, edit, expected) => {
   const message = denial(edit);
   for (const text of expected) expect(message).toContain(text);
@@ -41,9 +122,14 @@ test.each<[string, (sts: V1StatefulSet) => void, string[]]>([
 test('a pod-level runAsNonRoot is added only when every container allows it', () => {
   const withRootInit = sampleStatefulSet();
   withRootInit.spec!.template.spec!.initContainers = [{ name: 'chmod', image: 'busybox', command: ['chmod', '777', '/data'] }];
-  const stored = (sts: V1StatefulSet) => fastJsonPatch.applyPatch(structuredClone(sts), admitStatefulSet(sts, 'default', [defaultPolicy], headless).patch, true, false).newDocument;
+  const stored = (sts: V1StatefulSet) =>
+    fastJsonPatch.applyPatch(structuredClone(sts), admitStatefulSet(sts, 'default', [defaultPolicy], headless).patch, true, false).newDocument;
   expect(stored(withRootInit).spec!.template.spec!.securityContext).toEqual({ fsGroup: 999, seccompProfile: { type: 'RuntimeDefault' } });
-  expect(stored(sampleStatefulSet()).spec!.template.spec!.securityContext).toEqual({ runAsNonRoot: true, fsGroup: 999, seccompProfile: { type: 'RuntimeDefault' } });
+  expect(stored(sampleStatefulSet()).spec!.template.spec!.securityContext).toEqual({
+    runAsNonRoot: true,
+    fsGroup: 999,
+    seccompProfile: { type: 'RuntimeDefault' },
+  });
 });
 
 test('the password comes from the Secret the container already uses, for the init container and the probes', () => {
@@ -52,7 +138,11 @@ test('the password comes from the Secret the container already uses, for the ini
   const admission = admitStatefulSet(sts, 'default', [defaultPolicy], headless);
   expect(admission.allowed).toBe(true);
   const reference = { secretKeyRef: { name: 'mine', key: 'pw' } };
-  expect(admission.patch).toContainEqual({ op: 'add', path: expect.stringMatching(/^\/spec\/template\/spec\/containers\/0\/env\/\d+$/), value: { name: 'REDISCLI_AUTH', valueFrom: reference } });
+  expect(admission.patch).toContainEqual({
+    op: 'add',
+    path: expect.stringMatching(/^\/spec\/template\/spec\/containers\/0\/env\/\d+$/),
+    value: { name: 'REDISCLI_AUTH', valueFrom: reference },
+  });
   const init = admission.patch.find((op) => op.path === '/spec/template/spec/initContainers') as { value: { env: unknown[] }[] };
-  expect(init.value[0]!.env).toContainEqual({ name: 'REDIS_PASSWORD', valueFrom: reference });
+  expect(init.value[0].env).toContainEqual({ name: 'REDIS_PASSWORD', valueFrom: reference });
 });

@@ -5,7 +5,13 @@ import { selectPolicy } from '../../src/policy/selectPolicy.js';
 const policy = (name: string, namespaces: string[] = [], priority = 0): EffectivePolicy => ({ ...defaultPolicy, name, namespaces, priority });
 
 describe('selectPolicy: which policy governs a StatefulSet', () => {
-  const policies = [policy('default'), policy('all-high', [], 5), policy('caches', ['caches']), policy('caches-b', ['caches']), policy('prod', ['prod'], -1)];
+  const policies = [
+    policy('default'),
+    policy('all-high', [], 5),
+    policy('caches', ['caches']),
+    policy('caches-b', ['caches']),
+    policy('prod', ['prod'], -1),
+  ];
   const chosen = (namespace: string, annotations?: Record<string, string>) => {
     const selection = selectPolicy(policies, namespace, annotations);
     return selection.ok ? selection.policy.name : selection.error;
@@ -25,7 +31,7 @@ describe('selectPolicy: which policy governs a StatefulSet', () => {
     expect(chosen('caches', { 'redis-replication/policy': 'default' })).toBe('default');
   });
 
-  test('the annotation cannot pick another namespace\'s (laxer) policy', () => {
+  test("the annotation cannot pick another namespace's (laxer) policy", () => {
     expect(chosen('prod', { 'redis-replication/policy': 'caches' })).toBe(
       'metadata.annotations["redis-replication/policy"]: found "caches"; allowed: a policy for namespace "prod" (default, all-high, prod)',
     );

@@ -2,7 +2,12 @@ import { Ajv } from 'ajv';
 import { replicationPolicySchema } from '../../src/policy/replicationPolicySchema.js';
 import { validatePolicyDocument } from '../../src/policy/validatePolicyDocument.js';
 
-const policy = (spec: Record<string, unknown>) => ({ apiVersion: 'redis-replication.io/v1alpha1', kind: 'ReplicationPolicy', metadata: { name: 'p' }, spec });
+const policy = (spec: Record<string, unknown>) => ({
+  apiVersion: 'redis-replication.io/v1alpha1',
+  kind: 'ReplicationPolicy',
+  metadata: { name: 'p' },
+  spec,
+});
 
 describe('validatePolicyDocument', () => {
   test('its schema is a valid JSON Schema (the webhook skips this check at start-up)', () => {
@@ -16,7 +21,11 @@ describe('validatePolicyDocument', () => {
 
   test.each([
     ['min above max', { replicas: { min: 5, max: 2 } }, 'spec.replicas: min 5 is greater than max 2'],
-    ['a config value with a newline smuggling a directive', { config: { maxmemory: '1gb\nreplicaof 10.0.0.9 6379' } }, 'spec.config.maxmemory: must match pattern'],
+    [
+      'a config value with a newline smuggling a directive',
+      { config: { maxmemory: '1gb\nreplicaof 10.0.0.9 6379' } },
+      'spec.config.maxmemory: must match pattern',
+    ],
     ['replicaof in the config', { config: { replicaof: 'x 1' } }, 'spec.config.replicaof: the webhook sets the leader itself'],
     ['a password in the config', { config: { requirepass: 'x' } }, 'spec.config.requirepass: passwords come from spec.auth.secretName'],
     ['a config key that is no directive', { config: { 'Max Memory': '1' } }, 'not a redis.conf directive name'],
