@@ -1,4 +1,5 @@
 import type { Informer, KubernetesObject, ObjectCache } from '@kubernetes/client-node';
+import { apiStatus, describeApiError, kubeConfig } from '../kubernetes/kubernetesClient.js';
 import { checkClusterPolicies } from '../policy/checkClusterPolicies.js';
 import type { PolicyLoad } from '../policy/loadPolicyDirectory.js';
 import { replicationPolicyResource } from '../policy/replicationPolicyResource.js';
@@ -22,18 +23,14 @@ const resource = `${plural}.${group}`;
 
 /** An API error as one line, with the likely cause of the two errors a deployment can fix itself. */
 function describeTrouble(error: unknown): string {
-  const failure = error as { code?: unknown; statusCode?: unknown; body?: unknown; message?: unknown };
-  const code = typeof failure.code === 'number' ? failure.code : typeof failure.statusCode === 'number' ? failure.statusCode : undefined;
+  const code = apiStatus(error);
   const hint =
     code === 404
       ? ' (is the CRD installed? kubectl apply -k kustomize/base/crd)'
       : code === 403
         ? ' (does the ClusterRole allow list and watch?)'
         : '';
-  const status = typeof failure.body === 'object' && failure.body !== null ? (failure.body as { message?: unknown }).message : undefined;
-  // An ApiException's message carries the whole response, headers included: only the status is kept.
-  const what = code !== undefined ? `HTTP ${code}${typeof status === 'string' ? `: ${status}` : ''}` : String(failure.message ?? error);
-  return `cluster policies: cannot list or watch ${resource}: ${what}${hint}`;
+  return `cluster policies: cannot list or watch ${resource}: ${describeApiError(error)}${hint}`;
 }
 
 /**
@@ -63,11 +60,9 @@ export function kubernetesClusterPolicyWatch(retryMs = 5_000, settleMs = 100): C
         retry = setTimeout(() => void attempt(), retryMs);
       };
       const connect = async () => {
-        const { CustomObjectsApi, KubeConfig, makeInformer } = await import('@kubernetes/client-node');
-        const config = new KubeConfig();
-        config.loadFromDefault();
-        const api = config.makeApiClient(CustomObjectsApi);
-        const created = makeInformer<KubernetesObject>(config, `/apis/${group}/${version}/${plural}`, () =>
+        const { library, config } = await kubeConfig();
+        const api = config.makeApiClient(library.CustomObjectsApi);
+        const created = library.makeInformer<KubernetesObject>(config, `/apis/${group}/${version}/${plural}`, () =>
           api.listClusterCustomObject({ group, version, plural }),
         );
         created.on('change', () => {

@@ -1,20 +1,11 @@
 import type { V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import { kubeConfig, orAbsent } from '../kubernetes/kubernetesClient.js';
 
 /** The reads the core asks of the cluster (see `readsFor`): each undefined when the object does not exist; other failures reject. */
 export interface ClusterReads {
   statefulSet(namespace: string, name: string): Promise<V1StatefulSet | undefined>;
   /** Absent when the webhook was not asked to read Services (serve --check-services). */
   service?(namespace: string, name: string): Promise<V1Service | undefined>;
-}
-
-/** A 404 is an answer (the object does not exist); anything else is a failure. */
-async function orAbsent<T>(read: Promise<T>): Promise<T | undefined> {
-  try {
-    return await read;
-  } catch (error) {
-    if ((error as { code?: number }).code === 404) return undefined;
-    throw error;
-  }
 }
 
 /**
@@ -24,11 +15,9 @@ async function orAbsent<T>(read: Promise<T>): Promise<T | undefined> {
 export function kubernetesClusterReads(options: { services: boolean }): ClusterReads {
   let connected: Promise<ClusterReads> | undefined;
   const connect = async (): Promise<ClusterReads> => {
-    const { AppsV1Api, CoreV1Api, KubeConfig } = await import('@kubernetes/client-node');
-    const config = new KubeConfig();
-    config.loadFromDefault();
-    const apps = config.makeApiClient(AppsV1Api);
-    const core = config.makeApiClient(CoreV1Api);
+    const { library, config } = await kubeConfig();
+    const apps = config.makeApiClient(library.AppsV1Api);
+    const core = config.makeApiClient(library.CoreV1Api);
     return {
       statefulSet: (namespace, name) => orAbsent(apps.readNamespacedStatefulSet({ namespace, name })),
       service: (namespace, name) => orAbsent(core.readNamespacedService({ namespace, name })),

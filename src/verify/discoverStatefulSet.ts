@@ -1,5 +1,6 @@
 import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
-import { describeKubernetesError, type KubernetesApis } from './kubernetesApis.js';
+import { describeApiError } from '../kubernetes/kubernetesClient.js';
+import type { KubernetesApis } from './kubernetesApis.js';
 import { labelSelectorQuery } from './labelSelectorQuery.js';
 import type { Member } from './member.js';
 import { statefulSetMembers, type StatefulSetMemberOptions } from './statefulSetMembers.js';
@@ -14,12 +15,12 @@ export interface StatefulSetGroup {
 export async function discoverStatefulSet(apis: KubernetesApis, name: string, options: StatefulSetMemberOptions): Promise<StatefulSetGroup> {
   const { namespace } = options;
   const statefulSet = await apis.apps.readNamespacedStatefulSet({ name, namespace }).catch((error: unknown) => {
-    throw new Error(`StatefulSet ${namespace}/${name}: expected to read it; found ${describeKubernetesError(error)}`);
+    throw new Error(`StatefulSet ${namespace}/${name}: expected to read it; found ${describeApiError(error)}`);
   });
   if (statefulSet.spec?.replicas === 0) throw new Error(`StatefulSet ${namespace}/${name}: expected spec.replicas of 1 or more; found 0`);
   const labelSelector = labelSelectorQuery(statefulSet.spec?.selector);
   const pods = await apis.core.listNamespacedPod({ namespace, labelSelector }).catch((error: unknown) => {
-    throw new Error(`pods of StatefulSet ${namespace}/${name} (${labelSelector}): expected to list them; found ${describeKubernetesError(error)}`);
+    throw new Error(`pods of StatefulSet ${namespace}/${name} (${labelSelector}): expected to list them; found ${describeApiError(error)}`);
   });
   return { statefulSet, pods: pods.items, members: statefulSetMembers(statefulSet, pods.items, options) };
 }

@@ -2,7 +2,8 @@ import { hostname } from 'node:os';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { CheckResult } from './checkResult.js';
 import type { StatefulSetGroup } from './discoverStatefulSet.js';
-import { describeKubernetesError, type KubernetesApis } from './kubernetesApis.js';
+import { describeApiError } from '../kubernetes/kubernetesClient.js';
+import type { KubernetesApis } from './kubernetesApis.js';
 import { outcomeEvent, roleLabelPatches, verifiedAnnotationPatch } from './outcomeRecord.js';
 import type { ReplicationOutcome } from './replicationOutcome.js';
 
@@ -25,7 +26,7 @@ export async function recordOutcome(
   const failures: string[] = [];
   const attempt = (what: string, write: Promise<unknown>) =>
     write.catch((error: unknown) => {
-      const found = describeKubernetesError(error);
+      const found = describeApiError(error);
       // The label patch carries the verified pod's uid; the API server calls a different one immutable.
       const recreated = found.startsWith('HTTP 422') && found.includes('metadata.uid');
       failures.push(

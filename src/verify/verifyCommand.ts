@@ -92,11 +92,11 @@ interface Target {
   record?: (results: readonly CheckResult[], outcome: ReplicationOutcome) => Promise<void>;
 }
 
-function statefulSetTarget(values: Values, portFlag: number | undefined): Target {
+async function statefulSetTarget(values: Values, portFlag: number | undefined): Promise<Target> {
   const name = values.statefulset;
   const namespace = values.namespace;
   if (name === undefined || namespace === undefined) throw new Error('expected --namespace NS --statefulset NAME, or --endpoints LIST; see --help');
-  const apis = kubernetesApis(values.kubeconfig);
+  const apis = await kubernetesApis(values.kubeconfig);
   const memberOptions = { namespace, clusterDomain: values['cluster-domain'], ...(portFlag === undefined ? {} : { port: portFlag }) };
   // The verdict is about the pods of the last discovery, so those are the ones labelled.
   let group: StatefulSetGroup | undefined;
@@ -110,7 +110,7 @@ function statefulSetTarget(values: Values, portFlag: number | undefined): Target
   return { description: `StatefulSet ${namespace}/${name}`, discover, ...(values['no-record'] ? {} : { record }) };
 }
 
-function target(values: Values): Target {
+async function target(values: Values): Promise<Target> {
   const portFlag = values.port === undefined ? undefined : port(values.port);
   if (values.endpoints === undefined) {
     if (values['leader-alias'] !== undefined)
@@ -129,7 +129,7 @@ async function verify(values: Values): Promise<number> {
   const json = values.output === 'json';
   const timeoutMs = seconds('timeout', values.timeout);
   const maxLagMs = seconds('max-lag', values['max-lag']);
-  const chosen = target(values);
+  const chosen = await target(values);
   // Empty counts as unset, as in the init script, which then configures no password.
   const password = process.env.REDIS_PASSWORD || undefined;
   const started = Date.now();

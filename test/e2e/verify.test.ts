@@ -258,7 +258,7 @@ describe('verify --statefulset through the API server', () => {
     const results = [{ member: podName, check: 'leader-role' as const, status: 'passed' as const, expected: 'role master', found: 'role master' }];
 
     const recording = recordOutcome(
-      kubernetesApis(undefined),
+      await kubernetesApis(undefined),
       group,
       results,
       { result: 'passed', summary: 'verified before the pod was recreated' },
