@@ -3,8 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Operation as PatchOperation } from 'fast-json-patch';
 import type { RuleContext } from '../rules/rule.js';
 import { mutators } from '../rules/ruleChain.js';
-import { allowDataLossAnnotation, userConfigAnnotation } from '../rules/replicationNames.js';
-import { policyAnnotation } from '../policy/selectPolicy.js';
+import { allowDataLossAnnotation, policyAnnotation, userConfigAnnotation } from '../rules/replicationNames.js';
 import { jsonPatchDiff } from './jsonPatchDiff.js';
 import { writableCopy } from './writableCopy.js';
 

@@ -1,6 +1,6 @@
 import type { EffectivePolicy } from './replicationPolicy.js';
 
-export const policyAnnotation = 'redis-replication/policy';
+import { policyAnnotation } from '../rules/replicationNames.js';
 
 export type Selection = { ok: true; policy: EffectivePolicy } | { ok: false; error: string };
 

@@ -5,6 +5,11 @@ export const enabledLabel = { key: 'redis-replication', value: 'enabled' } as co
 export const userConfigAnnotation = 'redis-replication/config';
 export const allowDataLossAnnotation = 'redis-replication/allow-data-loss';
 export const mutatedByAnnotation = 'redis-replication/mutated-by';
+/** Names the policy for a StatefulSet, among those of its namespace. */
+export const policyAnnotation = 'redis-replication/policy';
+/** Written by `verify`: the pod's role (a Service can select the leader) and the StatefulSet's last outcome. */
+export const roleLabel = 'redis-replication/role';
+export const verifiedAnnotation = 'redis-replication/verified';
 export const initContainerName = 'redis-replication-init';
 export const configVolumeName = 'redis-replication-config';
 export const configDir = '/etc/redis-replication';

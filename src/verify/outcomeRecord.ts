@@ -5,8 +5,7 @@ import type { ReplicationOutcome } from './replicationOutcome.js';
 
 // Names the promotion check writes into the cluster. A Service selects the leader by the role label,
 // so changing either breaks what users built on them.
-const roleLabel = 'redis-replication/role';
-export const verifiedAnnotation = 'redis-replication/verified';
+import { roleLabel, verifiedAnnotation } from '../rules/replicationNames.js';
 const eventReasons = { passed: 'ReplicationVerified', failed: 'ReplicationBroken' } as const;
 const component = 'redis-replication-verify';
 // The API server's limit on an event message.

@@ -1,5 +1,6 @@
 import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
-import { initContainerName } from '../rules/replicationNames.js';
+import { initContainerName, portEnv } from '../rules/replicationNames.js';
+import { defaultPolicy } from '../policy/defaultPolicy.js';
 import type { Member } from './member.js';
 
 export interface StatefulSetMemberOptions {
@@ -8,8 +9,6 @@ export interface StatefulSetMemberOptions {
   /** Overrides the port the webhook configured (REDIS_PORT of its init container). */
   port?: number;
 }
-
-const defaultRedisPort = 6379;
 
 /** An environment value the webhook set on its init container in the pod template. */
 function initEnv(sts: V1StatefulSet, name: string): string | undefined {
@@ -39,8 +38,8 @@ function isReady(pod: V1Pod): boolean {
  */
 export function statefulSetMembers(sts: V1StatefulSet, pods: readonly V1Pod[], options: StatefulSetMemberOptions): Member[] {
   const name = sts.metadata?.name ?? '';
-  const configuredPort = Number(initEnv(sts, 'REDIS_PORT'));
-  const port = options.port ?? (Number.isInteger(configuredPort) && configuredPort > 0 ? configuredPort : defaultRedisPort);
+  const configuredPort = Number(initEnv(sts, portEnv));
+  const port = options.port ?? (Number.isInteger(configuredPort) && configuredPort > 0 ? configuredPort : defaultPolicy.port);
   const leaderHost = initEnv(sts, 'REDIS_LEADER_HOST');
   return Array.from({ length: sts.spec?.replicas ?? 1 }, (_, ordinal): Member => {
     const podName = `${name}-${ordinal}`;

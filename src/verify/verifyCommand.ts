@@ -3,6 +3,7 @@ import type { Command } from '../command.js';
 import type { CheckResult } from './checkResult.js';
 import { discoverStatefulSet, type StatefulSetGroup } from './discoverStatefulSet.js';
 import { errorMessage } from '../errorMessage.js';
+import { defaultPolicy } from '../policy/defaultPolicy.js';
 import { formatReportJson, formatReportText, type Report } from './formatReport.js';
 import { kubernetesApis } from './kubernetesApis.js';
 import type { Member } from './member.js';
@@ -24,9 +25,9 @@ Members:
   --statefulset NAME       read the StatefulSet and its pods through the Kubernetes API; members
                            are the pods' IPs, leader and followers by ordinal
   --kubeconfig FILE        kubeconfig to use (default: in-cluster config, KUBECONFIG, ~/.kube/config)
-  --cluster-domain D       cluster DNS domain in pod 0's DNS name (default cluster.local)
+  --cluster-domain D       cluster DNS domain in pod 0's DNS name (default ${defaultPolicy.clusterDomain})
   --endpoints LIST         host:port,host:port,... with pod 0 first, for use outside a cluster
-  --port N                 Redis port (default: the port the webhook configured, else 6379; with
+  --port N                 Redis port (default: the port the webhook configured, else ${defaultPolicy.port}; with
                            --endpoints, for entries without a port)
   --leader-alias NAME      with --endpoints: another name of pod 0 that followers may follow, such as
                            its DNS name when the endpoints are port-forwards (repeatable)
@@ -55,7 +56,7 @@ const options = {
   namespace: { type: 'string', short: 'n' },
   statefulset: { type: 'string' },
   kubeconfig: { type: 'string' },
-  'cluster-domain': { type: 'string', default: 'cluster.local' },
+  'cluster-domain': { type: 'string', default: defaultPolicy.clusterDomain },
   endpoints: { type: 'string' },
   port: { type: 'string' },
   'leader-alias': { type: 'string', multiple: true },
@@ -120,7 +121,7 @@ async function target(values: Values): Promise<Target> {
   for (const flag of ['statefulset', 'namespace', 'kubeconfig'] as const) {
     if (values[flag] !== undefined) throw new Error(`--${flag}: goes with --statefulset; found it with --endpoints, which reads no cluster`);
   }
-  const [leader, ...followers] = parseEndpoints(values.endpoints, portFlag ?? 6379);
+  const [leader, ...followers] = parseEndpoints(values.endpoints, portFlag ?? defaultPolicy.port);
   const members = leader ? [{ ...leader, aliases: values['leader-alias'] ?? [] }, ...followers] : [];
   return { description: `endpoints ${values.endpoints}`, discover: () => Promise.resolve(members) };
 }
