@@ -3,7 +3,8 @@ import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
-import { eventually, kubectl, kubectlOk } from '../fixtures/kubectl.js';
+import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
+import { eventually } from '../fixtures/eventually.js';
 import { replicationGroupYaml } from '../fixtures/manifest.js';
 import { webhookPolicies } from '../fixtures/webhookPolicies.js';
 

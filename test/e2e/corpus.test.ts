@@ -1,6 +1,7 @@
 import type { KubernetesObject, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { asTheMessagesSay, corpusObjects, corpusTable, statefulSetOf, type Verdict } from '../fixtures/corpus.js';
-import { eventually, kubectl, kubectlOk } from '../fixtures/kubectl.js';
+import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
+import { eventually } from '../fixtures/eventually.js';
 import { statefulSetPod } from '../fixtures/kubelet/statefulSetPods.js';
 
 // Every corpus file through the real API server and the registered webhook: the same verdicts as the

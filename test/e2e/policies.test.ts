@@ -4,7 +4,8 @@ import { get } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import type { V1StatefulSet } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { eventually, kubectl, kubectlOk } from '../fixtures/kubectl.js';
+import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
+import { eventually } from '../fixtures/eventually.js';
 import { replicationGroupYaml } from '../fixtures/manifest.js';
 import { webhookUrl } from '../fixtures/webhookPolicies.js';
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { admissionReview, patchOf, sampleStatefulSet } from '../fixtures/statefulSet.js';
 import { startWebhook, type WebhookProcess } from '../fixtures/webhookProcess.js';
 import { selfSignedCertificate } from '../../src/server/selfSignedCertificate.js';
+import { waitFor } from '../fixtures/eventually.js';
 
 describe('the HTTPS server with the built-in policy', () => {
   let webhook: WebhookProcess;
@@ -150,14 +151,6 @@ describe('the policy folder', () => {
     );
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('the embedded dev certificate', () => {
   test('is kept in its folder and reused by the next start, so a trusted CA stays valid', async () => {

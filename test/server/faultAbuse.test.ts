@@ -6,19 +6,12 @@ import { Agent, request } from 'node:https';
 import { connect, type TLSSocket } from 'node:tls';
 import { admissionReview, sampleStatefulSet } from '../fixtures/statefulSet.js';
 import { startWebhook, type WebhookProcess } from '../fixtures/webhookProcess.js';
+import { report } from '../fixtures/eventually.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function residentMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
-}
-
-function report(name: string, facts: Record<string, number | string>): void {
-  console.info(
-    `${name}: ${Object.entries(facts)
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ')}`,
-  );
 }
 
 interface Raw {

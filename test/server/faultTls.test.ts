@@ -7,6 +7,7 @@ import { connect, createServer, type ConnectionOptions, type SecureVersion } fro
 import { admissionReview, sampleStatefulSet } from '../fixtures/statefulSet.js';
 import { startWebhook, type WebhookProcess } from '../fixtures/webhookProcess.js';
 import { selfSignedCertificate } from '../../src/server/selfSignedCertificate.js';
+import { report } from '../fixtures/eventually.js';
 
 /** The negotiated protocol and suite, or the error that ended the handshake. */
 function handshake(port: number, options: ConnectionOptions): Promise<string> {
@@ -21,14 +22,6 @@ function handshake(port: number, options: ConnectionOptions): Promise<string> {
 
 // OpenSSL 3 offers TLS 1.0/1.1 and legacy suites only at security level 0.
 const legacy = (version: SecureVersion): ConnectionOptions => ({ minVersion: version, maxVersion: version, ciphers: 'DEFAULT@SECLEVEL=0' });
-
-function report(name: string, facts: Record<string, number | string>): void {
-  console.info(
-    `${name}: ${Object.entries(facts)
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ')}`,
-  );
-}
 
 describe('TLS', () => {
   let webhook: WebhookProcess;

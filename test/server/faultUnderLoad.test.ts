@@ -8,6 +8,7 @@ import type { TLSSocket } from 'node:tls';
 import { admissionReview, sampleStatefulSet } from '../fixtures/statefulSet.js';
 import { startWebhook, type WebhookProcess } from '../fixtures/webhookProcess.js';
 import { selfSignedCertificate } from '../../src/server/selfSignedCertificate.js';
+import { report, waitFor } from '../fixtures/eventually.js';
 
 interface Answer {
   status: number;
@@ -93,22 +94,6 @@ function startLoad(port: number, ca: string, workers = 4, freshEvery = 5): Load 
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(condition: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(50);
-  }
-}
-
-function report(name: string, facts: Record<string, number | string>): void {
-  console.info(
-    `${name}: ${Object.entries(facts)
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ')}`,
-  );
-}
 
 describe('under load', () => {
   let webhook: WebhookProcess | undefined;

@@ -13,6 +13,7 @@ import { selfSignedCertificate } from '../../src/server/selfSignedCertificate.js
 import { withMetrics } from '../../src/server/withMetrics.js';
 import { admissionReview, sampleStatefulSet } from '../fixtures/statefulSet.js';
 import { startWebhook, type WebhookProcess } from '../fixtures/webhookProcess.js';
+import { waitFor } from '../fixtures/eventually.js';
 
 interface Sample {
   name: string;
@@ -180,11 +181,3 @@ describe('GET /metrics on the real server', () => {
     expect(expiry(second.cert) - expiry(first.cert)).toBeCloseTo(60 * 86_400, -2);
   }, 15_000);
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -7,6 +7,7 @@ import { checkClusterPolicies } from '../../src/policy/checkClusterPolicies.js';
 import type { ClusterPolicyListener, ClusterPolicyWatch } from '../../src/server/clusterPolicyWatch.js';
 import type { ReloadResult } from '../../src/server/metrics.js';
 import { policyStore, type PolicyStore } from '../../src/server/policyStore.js';
+import { policyObject } from '../fixtures/policyObject.js';
 
 /** A watch the test drives: `listener` is what the store gave it. */
 function fakeWatch(): ClusterPolicyWatch & { listener?: ClusterPolicyListener; closed: boolean } {
@@ -22,10 +23,6 @@ function fakeWatch(): ClusterPolicyWatch & { listener?: ClusterPolicyListener; c
     },
   };
   return watch;
-}
-
-function policyObject(name: string, spec: Record<string, unknown>): Record<string, unknown> {
-  return { apiVersion: 'redis-replication.io/v1alpha1', kind: 'ReplicationPolicy', metadata: { name }, spec };
 }
 
 function policyFolder(): string {

@@ -82,7 +82,10 @@ describe('Dockerfile', () => {
     const command = [...exec(final, 'ENTRYPOINT'), ...exec(final, 'CMD')];
     expect(command[0]).toMatch(/(^|\/)node$/);
     expect(command.slice(1)).toEqual(['dist/cli.js', 'serve']);
-    expect(existsSync(join(root, 'src/cli.ts'))).toBe(true);
+    // The same entry point the package installs as its command.
+    expect((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin).toEqual({
+      'redis-replication-webhook': 'dist/cli.js',
+    });
     expect(final.instructions.some((i) => i.keyword === 'COPY' && i.args.split(/\s+/)[0] === 'package.json')).toBe(true);
   });
 

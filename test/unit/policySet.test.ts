@@ -5,14 +5,14 @@ import { defaultPolicy } from '../../src/policy/defaultPolicy.js';
 import { effectivePolicy } from '../../src/policy/effectivePolicy.js';
 import { policySet } from '../../src/policy/policySet.js';
 import type { EffectivePolicy, ReplicationPolicySpec } from '../../src/policy/replicationPolicy.js';
+import { policyObject } from '../fixtures/policyObject.js';
 
 function policy(name: string, spec: ReplicationPolicySpec = {}): EffectivePolicy {
   return effectivePolicy({ apiVersion: 'redis-replication.io/v1alpha1', kind: 'ReplicationPolicy', metadata: { name }, spec });
 }
 
-function policyObject(name: string, spec: Record<string, unknown>): Record<string, unknown> {
-  return { apiVersion: 'redis-replication.io/v1alpha1', kind: 'ReplicationPolicy', metadata: { name, resourceVersion: '7' }, spec };
-}
+/** As the API server lists it, with metadata of its own. */
+const clusterPolicy = (name: string, spec: Record<string, unknown>) => policyObject(name, spec, { resourceVersion: '7' });
 
 const byName = (set: readonly EffectivePolicy[]) => Object.fromEntries(set.map((p) => [p.name, p]));
 
@@ -52,7 +52,7 @@ describe('policySet: precedence of the sources', () => {
 
 describe('checkClusterPolicies', () => {
   test('valid objects become effective policies, sorted by name, whatever metadata the API server added', () => {
-    const load = checkClusterPolicies([policyObject('zeta', {}), policyObject('alpha', { replicas: { max: 4 } })]);
+    const load = checkClusterPolicies([clusterPolicy('zeta', {}), clusterPolicy('alpha', { replicas: { max: 4 } })]);
     expect(load).toEqual({ ok: true, policies: [policy('alpha', { replicas: { max: 4 } }), policy('zeta')] });
   });
 
@@ -62,9 +62,9 @@ describe('checkClusterPolicies', () => {
 
   test('all or nothing: one bad object refuses the set, every error named by object and field', () => {
     const load = checkClusterPolicies([
-      policyObject('good', {}),
-      policyObject('inverted', { replicas: { min: 6, max: 2 } }),
-      policyObject('leader', { config: { slaveof: 'x 6379' } }),
+      clusterPolicy('good', {}),
+      clusterPolicy('inverted', { replicas: { min: 6, max: 2 } }),
+      clusterPolicy('leader', { config: { slaveof: 'x 6379' } }),
     ]);
     expect(load).toEqual({
       ok: false,

@@ -4,16 +4,11 @@ import type { AdmissionReview, Operation } from '../../src/admission/admissionRe
 import { reviewAdmission } from '../../src/admission/reviewAdmission.js';
 import { defaultPolicy } from '../../src/policy/defaultPolicy.js';
 import { parsePolicies } from '../../src/policy/loadPolicyDirectory.js';
+import { policyObject } from '../fixtures/policyObject.js';
 
-function policyObject(spec: Record<string, unknown>, name = 'tight'): Record<string, unknown> {
-  return {
-    apiVersion: 'redis-replication.io/v1alpha1',
-    kind: 'ReplicationPolicy',
-    // What the API server sends: the metadata it adds is no reason to refuse.
-    metadata: { name, uid: 'b3f1', resourceVersion: '42', generation: 1, creationTimestamp: '2025-01-01T00:00:00Z', managedFields: [] },
-    spec,
-  };
-}
+/** As the API server sends it: the metadata it adds is no reason to refuse. */
+const storedPolicy = (spec: Record<string, unknown>, name = 'tight') =>
+  policyObject(name, spec, { uid: 'b3f1', resourceVersion: '42', generation: 1, creationTimestamp: '2025-01-01T00:00:00Z', managedFields: [] });
 
 function policyReview(object: unknown, operation: Operation = 'CREATE', subResource?: string): AdmissionReview {
   return {
@@ -35,13 +30,13 @@ const validate = (review: AdmissionReview) => reviewAdmission('validate', review
 
 describe('validate: ReplicationPolicy objects', () => {
   test('a valid policy is admitted, on create and on update', () => {
-    const object = policyObject({ namespaces: ['caches'], replicas: { min: 2, max: 3 } });
+    const object = storedPolicy({ namespaces: ['caches'], replicas: { min: 2, max: 3 } });
     expect(validate(policyReview(object))).toEqual({ uid: 'uid-policy', allowed: true });
     expect(validate(policyReview(object, 'UPDATE'))).toEqual({ uid: 'uid-policy', allowed: true });
   });
 
   test('a broken policy is refused with 403, listing every error as a policy file gets it', () => {
-    const object = policyObject({ replicas: { min: 5, max: 3 }, config: { replicaof: 'elsewhere 6379', Bad_Key: 'x' } });
+    const object = storedPolicy({ replicas: { min: 5, max: 3 }, config: { replicaof: 'elsewhere 6379', Bad_Key: 'x' } });
     const response = validate(policyReview(object, 'UPDATE'));
     expect(response.allowed).toBe(false);
     expect(response.status).toMatchObject({ code: 403, reason: 'Forbidden' });
@@ -63,14 +58,14 @@ describe('validate: ReplicationPolicy objects', () => {
   });
 
   test('schema errors name the field path and what is allowed', () => {
-    const response = validate(policyReview(policyObject({ antiAffinity: 'sometimes', replicas: { max: 0 } })));
+    const response = validate(policyReview(storedPolicy({ antiAffinity: 'sometimes', replicas: { max: 0 } })));
     expect(response.allowed).toBe(false);
     expect(response.status!.message).toContain('- spec.antiAffinity: must be equal to one of the allowed values: preferred, required, none');
     expect(response.status!.message).toContain('- spec.replicas.max: must be >= 1');
   });
 
   test('mutate, delete and subresources are left alone', () => {
-    const broken = policyObject({ replicas: { min: 5, max: 3 } });
+    const broken = storedPolicy({ replicas: { min: 5, max: 3 } });
     expect(reviewAdmission('mutate', policyReview(broken), { policies: [defaultPolicy] }).response).toEqual({ uid: 'uid-policy', allowed: true });
     expect(validate(policyReview(broken, 'DELETE'))).toEqual({ uid: 'uid-policy', allowed: true });
     expect(validate(policyReview(broken, 'UPDATE', 'status'))).toEqual({ uid: 'uid-policy', allowed: true });
