@@ -13,6 +13,7 @@ import { certificateExpirySeconds, webhookMetrics } from './metrics.js';
 import { policyStore } from './policyStore.js';
 import { serverTlsSettings } from './tlsSettings.js';
 import { kubernetesClusterReads } from './clusterReads.js';
+import { durationMs, portNumber } from '../flags.js';
 import { withLogging } from './withLogging.js';
 import { withMetrics } from './withMetrics.js';
 
@@ -36,10 +37,11 @@ Options:
   --check-services           read each labeled StatefulSet's governing Service (spec.serviceName)
                              when validating it: one that is not headless is refused, a missing
                              one warned about (needs get on services)
-  --shutdown-delay-seconds N after SIGTERM, how long to keep serving with readiness off
+  --shutdown-delay-seconds D after SIGTERM, how long to keep serving with readiness off
                              before closing the listener, so Kubernetes can take the pod
                              out of the Service's endpoints first (default 5; SIGINT: 0)
-  --shutdown-grace-seconds N then, how long requests in flight may take (default 20)
+  --shutdown-grace-seconds D then, how long requests in flight may take (default 20)
+                             (D: seconds, or a duration such as 500ms or 1m)
   -h, --help                 show this help
 `;
 
@@ -57,12 +59,6 @@ const options = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-function seconds(flag: string, value: string): number {
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`--${flag}: found "${value}"; allowed a number of seconds, 0 or more`);
-  return parsed * 1000;
-}
-
 export const serveCommand: Command = {
   async run(argv) {
     const { values } = parseArgs({ args: argv, options, strict: true });
@@ -70,13 +66,12 @@ export const serveCommand: Command = {
       process.stdout.write(help);
       return 0;
     }
-    const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: found "${values.port}"; allowed 0 to 65535`);
+    const port = portNumber('port', values.port, { allowZero: true });
     const certFile = values['tls-cert-file'];
     const keyFile = values['tls-private-key-file'];
     if ((certFile === undefined) !== (keyFile === undefined)) throw new Error('--tls-cert-file and --tls-private-key-file go together');
-    const shutdownDelay = seconds('shutdown-delay-seconds', values['shutdown-delay-seconds']);
-    const shutdownGrace = seconds('shutdown-grace-seconds', values['shutdown-grace-seconds']);
+    const shutdownDelay = durationMs('shutdown-delay-seconds', values['shutdown-delay-seconds']);
+    const shutdownGrace = durationMs('shutdown-grace-seconds', values['shutdown-grace-seconds']);
     const certificates = certFile && keyFile ? fileCertificateSource(certFile, keyFile) : await devCertificateSource(values['dev-cert-dir']);
     const metrics = webhookMetrics();
     metrics.certificateExpiry.set(certificateExpirySeconds(certificates.current().cert));

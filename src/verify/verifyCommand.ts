@@ -4,6 +4,7 @@ import type { CheckResult } from './checkResult.js';
 import { discoverStatefulSet, type StatefulSetGroup } from './discoverStatefulSet.js';
 import { errorMessage } from '../errorMessage.js';
 import { defaultPolicy } from '../policy/defaultPolicy.js';
+import { durationMs, portNumber } from '../flags.js';
 import { formatReportJson, formatReportText, type Report } from './formatReport.js';
 import { kubernetesApis } from './kubernetesApis.js';
 import type { Member } from './member.js';
@@ -33,8 +34,9 @@ Members:
                            its DNS name when the endpoints are port-forwards (repeatable)
 
 Options:
-  --timeout SECONDS        how long to wait for pods and links to come up (default 180)
-  --max-lag SECONDS        how long the canary may take to reach every follower (default 5)
+  --timeout DURATION       how long to wait for pods and links to come up: 90s, 3m, or a
+                           number of seconds (default 180)
+  --max-lag DURATION       how long the canary may take to reach every follower (default 5)
   --output text|json       a summary for people (default) or one JSON object
   --no-record              with --statefulset: leave the cluster untouched; otherwise the pods get
                            the label redis-replication/role=leader|follower, and the StatefulSet the
@@ -70,20 +72,6 @@ const options = {
 // A member that stops answering mid-command must not stall the run; WAIT gets the canary's lag on top.
 const replyTimeoutMs = 3_000;
 
-function seconds(flag: string, text: string): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < 0.001)
-    throw new Error(`--${flag}: found "${text}"; expected a number of seconds, at least 0.001`);
-  // Whole milliseconds: WAIT takes an integer, and 0 would make it wait forever.
-  return Math.round(value * 1000);
-}
-
-function port(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new Error(`--port: found "${text}"; expected 1 to 65535`);
-  return value;
-}
-
 type Values = ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
 
 /** Where the members come from, and, for a StatefulSet, how the outcome goes back onto the cluster. */
@@ -112,7 +100,7 @@ async function statefulSetTarget(values: Values, portFlag: number | undefined): 
 }
 
 async function target(values: Values): Promise<Target> {
-  const portFlag = values.port === undefined ? undefined : port(values.port);
+  const portFlag = values.port === undefined ? undefined : portNumber('port', values.port);
   if (values.endpoints === undefined) {
     if (values['leader-alias'] !== undefined)
       throw new Error('--leader-alias: goes with --endpoints; with --statefulset pod 0 is known by its DNS names');
@@ -128,8 +116,9 @@ async function target(values: Values): Promise<Target> {
 
 async function verify(values: Values): Promise<number> {
   const json = values.output === 'json';
-  const timeoutMs = seconds('timeout', values.timeout);
-  const maxLagMs = seconds('max-lag', values['max-lag']);
+  // Whole milliseconds, at least 1: WAIT takes an integer, and 0 would make it wait forever.
+  const timeoutMs = durationMs('timeout', values.timeout, 1);
+  const maxLagMs = durationMs('max-lag', values['max-lag'], 1);
   const chosen = await target(values);
   // Empty counts as unset, as in the init script, which then configures no password.
   const password = process.env.REDIS_PASSWORD || undefined;
