@@ -11,7 +11,7 @@ export function durationMs(flag: string, text: string, minMs = 0): number {
   let ms: number | undefined;
   if (/^\d+(\.\d+)?$/.test(trimmed)) ms = Number(trimmed) * 1000;
   else if (/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(trimmed)) {
-    ms = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)].reduce((sum, [, n, unit]) => sum + Number(n) * units[unit!]!, 0);
+    ms = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)].reduce((sum, [, n, unit]) => sum + Number(n) * units[unit], 0);
   }
   const rounded = ms === undefined ? undefined : Math.round(ms);
   if (rounded === undefined || !Number.isFinite(rounded) || rounded < minMs) {
