@@ -13,7 +13,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   },
   policies: {
     summary: 'validate policy files (policies validate [DIR])',
-    load: async () => (await import('./check/policiesCommand.js')).policiesCommand,
+    load: async () => (await import('./policyFiles/policiesCommand.js')).policiesCommand,
   },
   verify: {
     summary: 'check that a replication group replicates (the promotion check)',

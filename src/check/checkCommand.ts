@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { errorMessage } from '../errorMessage.js';
-import { loadPolicyDirectory } from '../policy/loadPolicyDirectory.js';
+import { loadPolicyDirectory } from '../policyFiles/loadPolicyDirectory.js';
 import { policySet } from '../policy/policySet.js';
 import type { EffectivePolicy } from '../policy/replicationPolicy.js';
 import { checkManifests, checkPassed } from './checkManifests.js';

@@ -1,5 +1,5 @@
 import { effectivePolicy } from './effectivePolicy.js';
-import type { PolicyLoad } from './loadPolicyDirectory.js';
+import type { PolicyLoad } from './parsePolicies.js';
 import { validatePolicyDocument } from './validatePolicyDocument.js';
 
 function objectName(object: unknown): string {

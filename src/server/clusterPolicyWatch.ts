@@ -1,7 +1,7 @@
 import type { Informer, KubernetesObject, ObjectCache } from '@kubernetes/client-node';
 import { apiStatus, describeApiError, kubeConfig } from '../kubernetes/kubernetesClient.js';
 import { checkClusterPolicies } from '../policy/checkClusterPolicies.js';
-import type { PolicyLoad } from '../policy/loadPolicyDirectory.js';
+import type { PolicyLoad } from '../policy/parsePolicies.js';
 import { replicationPolicyResource } from '../policy/replicationPolicyResource.js';
 
 /** What the watch tells the holder of the policies. */

@@ -1,5 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { loadPolicyDirectory } from '../policy/loadPolicyDirectory.js';
+import { loadPolicyDirectory } from '../policyFiles/loadPolicyDirectory.js';
 import { policySet } from '../policy/policySet.js';
 import type { EffectivePolicy } from '../policy/replicationPolicy.js';
 import type { ClusterPolicyListener, ClusterPolicyWatch } from './clusterPolicyWatch.js';

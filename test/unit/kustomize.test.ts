@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { reviewAdmission } from '../../src/admission/reviewAdmission.js';
-import { loadPolicyDirectory } from '../../src/policy/loadPolicyDirectory.js';
+import { loadPolicyDirectory } from '../../src/policyFiles/loadPolicyDirectory.js';
 import { policySet } from '../../src/policy/policySet.js';
 import { configVolumeName, enabledLabel, initContainerName } from '../../src/rules/replicationNames.js';
 import { admissionReview } from '../fixtures/statefulSet.js';

@@ -3,7 +3,7 @@
 import type { AdmissionReview, Operation } from '../../src/admission/admissionReview.js';
 import { reviewAdmission } from '../../src/admission/reviewAdmission.js';
 import { defaultPolicy } from '../../src/policy/defaultPolicy.js';
-import { parsePolicies } from '../../src/policy/loadPolicyDirectory.js';
+import { parsePolicies } from '../../src/policy/parsePolicies.js';
 import { policyObject } from '../fixtures/policyObject.js';
 
 /** As the API server sends it: the metadata it adds is no reason to refuse. */

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { errorMessage } from '../errorMessage.js';
-import { duplicatePolicyNames, readPolicyFiles, type PolicyFile } from '../policy/loadPolicyDirectory.js';
+import { duplicatePolicyNames } from '../policy/parsePolicies.js';
+import { readPolicyFiles, type PolicyFile } from './loadPolicyDirectory.js';
 
 const help = `Usage: redis-replication-webhook policies validate [DIR]
 
