@@ -3,10 +3,10 @@ import { createSecureContext } from 'node:tls';
 import { errorMessage } from '../errorMessage.js';
 import type { CertificatePair, CertificateSource } from './certificateSource.js';
 import { log } from './log.js';
+import { watchMountedFiles } from './mountedFiles.js';
 
 /**
- * Certificate and key files, re-read every `intervalMs`. Polling (not fs.watch) because Kubernetes
- * swaps Secret volumes through a symlink, which watchers on the file miss. A pair that does not load
+ * Certificate and key files, re-read as mounted files are (watchMountedFiles). A pair that does not load
  * (cert-manager writes two files, so we may see one new and one old) is skipped until it does.
  */
 export function fileCertificateSource(certFile: string, keyFile: string, intervalMs = 1000): CertificateSource {
@@ -17,23 +17,22 @@ export function fileCertificateSource(certFile: string, keyFile: string, interva
   };
   let current = read();
   const listeners: ((pair: CertificatePair) => void)[] = [];
-  const timer = setInterval(() => {
-    let next: CertificatePair;
-    try {
-      next = read();
-    } catch (error) {
-      log('warn', 'certificate files not usable yet; still serving the previous certificate', { certFile, keyFile, error: errorMessage(error) });
-      return;
-    }
-    if (next.cert === current.cert && next.key === current.key) return;
-    current = next;
-    log('info', 'serving certificate reloaded', { certFile });
-    for (const listener of listeners) listener(next);
-  }, intervalMs);
-  timer.unref();
+  const watch = watchMountedFiles({
+    read,
+    initial: current,
+    intervalMs,
+    same: (a, b) => a.cert === b.cert && a.key === b.key,
+    onChange: (next) => {
+      current = next;
+      log('info', 'serving certificate reloaded', { certFile });
+      for (const listener of listeners) listener(next);
+    },
+    onUnreadable: (error) =>
+      log('warn', 'certificate files not usable yet; still serving the previous certificate', { certFile, keyFile, error: errorMessage(error) }),
+  });
   return {
     current: () => current,
     onChange: (listener) => listeners.push(listener),
-    close: () => clearInterval(timer),
+    close: () => watch.close(),
   };
 }

@@ -1,10 +1,13 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errorMessage } from '../errorMessage.js';
 import { loadPolicyDirectory } from '../policyFiles/loadPolicyDirectory.js';
 import { policySet } from '../policy/policySet.js';
 import type { EffectivePolicy } from '../policy/replicationPolicy.js';
 import type { ClusterPolicyListener, ClusterPolicyWatch } from './clusterPolicyWatch.js';
 import { log } from './log.js';
 import type { ReloadResult } from './metrics.js';
+import { watchMountedFiles } from './mountedFiles.js';
 
 export interface PolicyStore {
   current(): readonly EffectivePolicy[];
@@ -19,7 +22,7 @@ const firstClusterListMs = 10_000;
 /**
  * The policies in force: the built-in default, the folder's, and with `cluster` the cluster's
  * ReplicationPolicy objects, each replacing a policy of the same name from before (policySet). A folder
- * change is picked up within about a second, a cluster change as it is watched; a bad change is logged
+ * change is picked up within about a second (watchMountedFiles), a cluster change as it is watched; a bad change is logged
  * and kept out, and the last good set of that source stays in force. `onReload` hears every load of
  * either source, the first ones included.
  */
@@ -71,22 +74,22 @@ export async function policyStore(
     },
   };
   if (cluster !== undefined) await startClusterWatch(cluster, clusterListener);
-  let watcher: FSWatcher | undefined;
-  let pending: NodeJS.Timeout | undefined;
-  if (dir !== undefined) {
-    // Editors and git write files in several steps; wait for the burst to settle before reading.
-    watcher = watch(dir, () => {
-      clearTimeout(pending);
-      pending = setTimeout(() => void reload(), 200);
-    });
-    watcher.on('error', (error) => log('warn', 'policy folder watch failed', { dir, error: error.message }));
-  }
+  const watch =
+    dir === undefined
+      ? undefined
+      : watchMountedFiles({
+          read: () => folderContents(dir),
+          initial: await folderContents(dir),
+          same: (a, b) => a === b,
+          onChange: () => void reload(),
+          onUnreadable: (error) =>
+            log('warn', 'policy folder not readable; the last good policies stay in force', { dir, error: errorMessage(error) }),
+        });
   return {
     current: () => policies,
     lastErrors: () => [...errors, ...clusterErrors],
     close: () => {
-      clearTimeout(pending);
-      watcher?.close();
+      watch?.close();
       cluster?.close();
     },
   };
@@ -103,4 +106,11 @@ async function startClusterWatch(cluster: ClusterPolicyWatch, listener: ClusterP
   clearTimeout(timer);
   if (first === 'late')
     log('warn', 'no answer to the first list of cluster policies yet; serving without them meanwhile', { waitedMs: firstClusterListMs });
+}
+
+/** Every file of the folder, by name and content: what a change of the policies changes. */
+async function folderContents(dir: string): Promise<string> {
+  const names = (await readdir(dir)).sort();
+  const contents = await Promise.all(names.map((name) => readFile(join(dir, name), 'utf8').catch(() => '(not a readable file)')));
+  return names.map((name, i) => `${name}\0${contents[i]}`).join('\0\0');
 }

@@ -7,7 +7,7 @@ import { connect, createServer, type ConnectionOptions, type SecureVersion } fro
 import { admissionReview, sampleStatefulSet } from '../fixtures/statefulSet.js';
 import { startWebhook, type WebhookProcess } from '../fixtures/webhookProcess.js';
 import { selfSignedCertificate } from '../../src/server/selfSignedCertificate.js';
-import { report } from '../fixtures/eventually.js';
+import { report, waitFor } from '../fixtures/eventually.js';
 
 /** The negotiated protocol and suite, or the error that ended the handshake. */
 function handshake(port: number, options: ConnectionOptions): Promise<string> {
@@ -83,15 +83,20 @@ describe('TLS', () => {
     const answers = [(await webhook.get('/readyz')).body, (await webhook.get('/metrics')).body, (await webhook.get('/nope')).body];
     // A key file that does not load (truncated, then not matching the certificate), then a good one.
     const next = selfSignedCertificate({ dns: ['localhost'], ips: ['127.0.0.1'] });
+    // Each step waits for the log line the webhook writes when it has read the files.
+    const logged = (text: string, times: number) =>
+      waitFor(() => webhook.logs().split(text).length - 1 >= times, 10_000, `${times} × "${text}" in the log`);
+    const unusable = 'certificate files not usable yet';
     writeFileSync(join(dir, 'tls.key.new'), pair.key.slice(0, 400));
     renameSync(join(dir, 'tls.key.new'), join(dir, 'tls.key'));
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await logged(unusable, 1);
     writeFileSync(join(dir, 'tls.key.new'), next.key);
     renameSync(join(dir, 'tls.key.new'), join(dir, 'tls.key'));
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The new key with the old certificate: still no usable pair, reported again at the next read.
+    await logged(unusable, webhook.logs().split(unusable).length);
     writeFileSync(join(dir, 'tls.crt.new'), next.cert);
     renameSync(join(dir, 'tls.crt.new'), join(dir, 'tls.crt'));
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await logged('serving certificate reloaded', 1);
     await webhook.stop();
     const logs = webhook.logs();
     // Every line of either key's PEM body (64 base64 characters, or the shorter last one).
