@@ -50,27 +50,19 @@ function admissionRoute(handler: AdmissionHandler, budget: BodyBudget): Route {
   };
 }
 
-/** express, with the routes every request can reach through it (and the variants it matches: '/mutate/', '/Readyz'). */
-async function expressApp(fastRoutes: Map<string, Route>, metrics: Registry): Promise<Express> {
+/** express, with the same routes (and the variants it matches: '/mutate/', '/Readyz'), and the 404 naming them. */
+async function expressApp(routes: Map<string, Route>): Promise<Express> {
   const { default: express } = await import('express');
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-  for (const [key, route] of fastRoutes) {
+  for (const [key, route] of routes) {
     const [method, path] = key.split(' ') as ['GET' | 'POST', string];
     if (method === 'GET') app.get(path, route);
     else app.post(path, route);
   }
-  app.get('/metrics', (_req, res) => {
-    metrics.metrics().then(
-      (text) => {
-        res.writeHead(200, { 'content-type': metrics.contentType, 'content-length': Buffer.byteLength(text) });
-        res.end(text);
-      },
-      (error: unknown) => fail(res, 500, `metrics: ${errorMessage(error)}`),
-    );
-  });
-  app.use((_req, res) => fail(res, 404, 'not found: POST /mutate, POST /validate, GET /healthz, GET /readyz, GET /metrics'));
+  const known = [...routes.keys()].join(', ');
+  app.use((_req, res) => fail(res, 404, `not found: ${known}`));
   const failed: ErrorRequestHandler = (error: unknown, _req, res, next) => {
     if (res.headersSent) return next(error);
     log('error', 'request failed', { error: errorMessage(error) });
@@ -86,8 +78,8 @@ async function expressApp(fastRoutes: Map<string, Route>, metrics: Registry): Pr
  * admission itself. The requests that come by the thousand or decide the start, the API server's
  * `POST /mutate?timeout=5s` and `/validate` and the kubelet's probes, are routed here by exact path:
  * express's per-request setup costs about 100 µs, as much as reading, deciding and answering a review,
- * and loading it takes a fifth of the start. express serves the rest (`/metrics`, variants, 404s) and is
- * loaded on the first such request (docs/performance.md).
+ * and loading it takes a fifth of the start. express serves the same routes for the variants it matches
+ * (`/mutate/`, `/Readyz`) and the 404s, and is loaded on the first such request (docs/performance.md).
  */
 export function admissionApp(
   handlers: { mutate: AdmissionHandler; validate: AdmissionHandler },
@@ -95,7 +87,8 @@ export function admissionApp(
   metrics: Registry,
 ): RequestListener {
   const budget = new BodyBudget(bodyBudgetBytes);
-  const fastRoutes = new Map<string, Route>([
+  // The one routing table: matched here by exact path, and through express for the variants.
+  const routes = new Map<string, Route>([
     ['POST /mutate', admissionRoute(handlers.mutate, budget)],
     ['POST /validate', admissionRoute(handlers.validate, budget)],
     ['GET /healthz', (_req, res) => send(res, 200, { status: 'ok' })],
@@ -106,14 +99,26 @@ export function admissionApp(
         send(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', ...detail });
       },
     ],
+    [
+      'GET /metrics',
+      (_req, res) => {
+        metrics.metrics().then(
+          (text) => {
+            res.writeHead(200, { 'content-type': metrics.contentType, 'content-length': Buffer.byteLength(text) });
+            res.end(text);
+          },
+          (error: unknown) => fail(res, 500, `metrics: ${errorMessage(error)}`),
+        );
+      },
+    ],
   ]);
   let app: Promise<Express> | undefined;
   return (req, res) => {
     const url = req.url ?? '';
     const query = url.indexOf('?');
-    const route = fastRoutes.get(`${req.method} ${query === -1 ? url : url.slice(0, query)}`);
+    const route = routes.get(`${req.method} ${query === -1 ? url : url.slice(0, query)}`);
     if (route) return route(req, res);
-    (app ??= expressApp(fastRoutes, metrics)).then(
+    (app ??= expressApp(routes)).then(
       (loaded) => {
         loaded(req, res);
       },
