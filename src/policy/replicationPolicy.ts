@@ -1,40 +1,18 @@
 // A ReplicationPolicy: every knob of the webhook, kept in git (policies/) and applied as a cluster object.
 
-export const ruleNames = [
-  'replicas',
-  'serviceName',
-  'podManagementPolicy',
-  'image',
-  'replicaof',
-  'persistence',
-  'start',
-  'configFile',
-  'clusterMode',
-  'sentinel',
-  'tls',
-  'auth',
-] as const;
-export type RuleName = (typeof ruleNames)[number];
-export type Enforcement = 'deny' | 'warn';
-export type AntiAffinityMode = 'preferred' | 'required' | 'none';
+import { replicationPolicySchema } from './replicationPolicySchema.js';
+import type { SchemaType } from './schemaType.js';
 
-export interface ReplicationPolicySpec {
-  /** Namespaces this policy applies to; empty or absent means every namespace. */
-  namespaces?: string[];
-  /** Higher wins among policies that match a namespace equally specifically. */
-  priority?: number;
-  replicas?: { min?: number; max?: number };
-  images?: { allowed?: string[] };
-  persistence?: { required?: boolean; dataPath?: string };
-  antiAffinity?: AntiAffinityMode;
-  /** redis.conf defaults (`key: value`); the user's own keys win. */
-  config?: Record<string, string>;
-  auth?: { secretName?: string; secretKey?: string };
-  port?: number;
-  clusterDomain?: string;
-  leaderWaitSeconds?: number;
-  rules?: Partial<Record<RuleName, Enforcement>>;
-}
+type SpecSchema = typeof replicationPolicySchema.properties.spec;
+
+/** What a policy document's spec may hold: derived from the schema that ajv and the CRD enforce. */
+export type ReplicationPolicySpec = SchemaType<SpecSchema>;
+
+export type RuleName = keyof SpecSchema['properties']['rules']['properties'];
+/** Every rule a policy can set to deny or warn, in the schema's order. */
+export const ruleNames = Object.keys(replicationPolicySchema.properties.spec.properties.rules.properties) as RuleName[];
+export type Enforcement = SchemaType<SpecSchema['properties']['rules']['properties']['replicas']>;
+export type AntiAffinityMode = NonNullable<ReplicationPolicySpec['antiAffinity']>;
 
 export interface ReplicationPolicy {
   apiVersion: 'redis-replication.io/v1alpha1';
