@@ -1,19 +1,19 @@
 import { RedisGroup } from '../fixtures/redisGroup.js';
+import { freePort } from '../fixtures/redisServerProcess.js';
 import { assertBuilt, runVerify } from '../fixtures/runVerify.js';
 
 // Each test starts a healthy group from the injected init script, breaks one thing, and expects
 // verify to exit 1 naming the member, what was expected and what was found. This file's members live
-// on 127.0.0.5-7, a stranger Redis on 127.0.0.8; each test gets its own port, counting up from here.
+// on 127.0.0.5-7, a stranger Redis on 127.0.0.8; each group gets a free port of its own.
 const hosts = ['127.0.0.5', '127.0.0.6', '127.0.0.7'];
 const strangerHost = '127.0.0.8';
-const basePort = 26480;
 // Short: a broken group never heals, so verify spends the whole timeout before it answers.
 const timeout = ['--timeout', '2'];
 
 const groups: RedisGroup[] = [];
-async function renderGroup(offset: number, options: { password?: string; hosts?: string[] } = {}): Promise<RedisGroup> {
+async function renderGroup(options: { password?: string; hosts?: string[] } = {}): Promise<RedisGroup> {
   // No 5 s wait to batch replicas: the tests that need links up get them sooner.
-  const group = await RedisGroup.render({ hosts, port: basePort + offset, config: { 'repl-diskless-sync-delay': '0' }, ...options });
+  const group = await RedisGroup.render({ hosts, port: await freePort(), config: { 'repl-diskless-sync-delay': '0' }, ...options });
   groups.push(group);
   return group;
 }
@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 test('pod 0 is a replica', async () => {
-  const group = await renderGroup(0);
+  const group = await renderGroup();
   await group.start();
   await startStranger(group.members[0].port);
   await send(group, 0, 'REPLICAOF', strangerHost, String(group.members[0].port));
@@ -55,7 +55,7 @@ test('pod 0 is a replica', async () => {
 }, 30_000);
 
 test('a follower follows the wrong leader', async () => {
-  const group = await renderGroup(1);
+  const group = await renderGroup();
   await group.start();
   const port = group.members[0].port;
   await startStranger(port);
@@ -78,7 +78,7 @@ test('a follower follows the wrong leader', async () => {
 }, 30_000);
 
 test("a follower's link is down", async () => {
-  const group = await renderGroup(2, { password: 'group-secret' });
+  const group = await renderGroup({ password: 'group-secret' });
   await group.start();
   await group.waitForLinks();
   // The follower keeps following pod 0, but can no longer log in to it.
@@ -91,7 +91,7 @@ test("a follower's link is down", async () => {
 }, 60_000);
 
 test('a follower is missing: a listed member unreachable until the timeout is a replication failure', async () => {
-  const group = await renderGroup(3);
+  const group = await renderGroup();
   await group.start([0, 1]);
   const run = await runVerify(['--endpoints', group.endpoints(), ...timeout]);
   expect(run.code).toBe(1);
@@ -103,7 +103,7 @@ test('a follower is missing: a listed member unreachable until the timeout is a 
 }, 30_000);
 
 test('the leader is unreachable', async () => {
-  const group = await renderGroup(4);
+  const group = await renderGroup();
   await group.start([1, 2]);
   const run = await runVerify(['--endpoints', group.endpoints(), ...timeout]);
   expect(run.code).toBe(1);

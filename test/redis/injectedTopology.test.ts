@@ -1,17 +1,17 @@
 import { RedisGroup } from '../fixtures/redisGroup.js';
+import { freePort } from '../fixtures/redisServerProcess.js';
 import { assertBuilt, runVerify } from '../fixtures/runVerify.js';
 
 // Real redis-servers, configured by the init script the webhook injects. This file's members live on
-// 127.0.0.2-4; each group gets its own port, counting up from here.
+// 127.0.0.2-4; each group gets a free port of its own.
 const hosts = ['127.0.0.2', '127.0.0.3', '127.0.0.4'];
-const basePort = 26380;
 // Spaces, quotes, a backslash, a dollar sign and newlines (inside and trailing, as a Secret made from a
 // file has): the script must quote it for redis.conf, not the shell, and keep every byte.
 const password = 'pa ss"word\\with$chars\nand a second line\n';
 
 const groups: RedisGroup[] = [];
-async function startGroup(offset: number, options: { password?: string; config?: Record<string, string> } = {}): Promise<RedisGroup> {
-  const group = await RedisGroup.render({ hosts, port: basePort + offset, ...options });
+async function startGroup(options: { password?: string; config?: Record<string, string> } = {}): Promise<RedisGroup> {
+  const group = await RedisGroup.render({ hosts, port: await freePort(), ...options });
   groups.push(group);
   await group.start();
   return group;
@@ -25,7 +25,7 @@ afterAll(async () => {
 describe('a group configured by the injected init script replicates', () => {
   let open: RedisGroup;
   beforeAll(async () => {
-    open = await startGroup(0);
+    open = await startGroup();
   });
 
   test('verify --endpoints passes every check and exits 0', async () => {
@@ -70,7 +70,7 @@ describe('with the policy auth, requirepass and masterauth come from REDIS_PASSW
   let secured: RedisGroup;
   beforeAll(async () => {
     // The first group proved the built-in config; here Redis need not wait 5 s to batch replicas.
-    secured = await startGroup(1, { password, config: { 'repl-diskless-sync-delay': '0' } });
+    secured = await startGroup({ password, config: { 'repl-diskless-sync-delay': '0' } });
   });
 
   test('verify with REDIS_PASSWORD passes and exits 0, never printing the password', async () => {
