@@ -1,5 +1,6 @@
-import type { Informer, KubernetesObject, ObjectCache } from '@kubernetes/client-node';
-import { apiStatus, describeApiError, kubeConfig } from '../kubernetes/kubernetesClient.js';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { informerLoop, type InformerLoop } from '../kubernetes/informerLoop.js';
+import { apiStatus, describeApiError } from '../kubernetes/kubernetesClient.js';
 import { checkClusterPolicies } from '../policy/checkClusterPolicies.js';
 import type { PolicyLoad } from '../policy/parsePolicies.js';
 import { replicationPolicyResource } from '../policy/replicationPolicyResource.js';
@@ -37,60 +38,34 @@ function describeTrouble(error: unknown): string {
  * The cluster's ReplicationPolicy objects, listed and then watched through the API (in-cluster config, or
  * KUBECONFIG / ~/.kube/config). A burst of changes (the first list, a kustomize apply of many policies) is
  * checked once, after `settleMs`. When the API cannot be reached the watch reports it and tries again
- * every `retryMs`. The client is loaded here, not at start-up: importing it costs more than the rest of it.
+ * every `retryMs` (informerLoop).
  */
 export function kubernetesClusterPolicyWatch(retryMs = 5_000, settleMs = 100): ClusterPolicyWatch {
-  let informer: (Informer<KubernetesObject> & ObjectCache<KubernetesObject>) | undefined;
-  let closed = false;
-  let retry: NodeJS.Timeout | undefined;
+  let loop: InformerLoop<KubernetesObject> | undefined;
   let settle: NodeJS.Timeout | undefined;
   return {
     start(listener) {
-      let failed = false;
       const publish = () => {
         clearTimeout(settle);
-        if (informer && !closed) listener.policies(checkClusterPolicies(informer.list()));
+        if (loop?.synced()) listener.policies(checkClusterPolicies(loop.list()));
       };
-      const fail = (error: unknown) => {
-        // Stopping the informer aborts its watch request, which it reports as an error.
-        if (closed) return;
-        failed = true;
-        listener.trouble(describeTrouble(error));
-        clearTimeout(retry);
-        retry = setTimeout(() => void attempt(), retryMs);
-      };
-      const connect = async () => {
-        const { library, config } = await kubeConfig();
-        const api = config.makeApiClient(library.CustomObjectsApi);
-        const created = library.makeInformer<KubernetesObject>(config, `/apis/${group}/${version}/${plural}`, () =>
-          api.listClusterCustomObject({ group, version, plural }),
-        );
-        created.on('change', () => {
+      loop = informerLoop<KubernetesObject>({
+        path: `/apis/${group}/${version}/${plural}`,
+        list: (library, config) => config.makeApiClient(library.CustomObjectsApi).listClusterCustomObject({ group, version, plural }),
+        retryMs,
+        onChange: () => {
           clearTimeout(settle);
           settle = setTimeout(publish, settleMs);
-        });
-        // The informer does not restart after an error (a failed list, a broken watch): `fail` does.
-        created.on('error', fail);
-        return created;
-      };
-      const attempt = async () => {
-        failed = false;
-        try {
-          informer ??= await connect();
-          await informer.start();
-        } catch (error) {
-          fail(error);
-        }
+        },
+        onTrouble: (error) => listener.trouble(describeTrouble(error)),
         // After a successful (re)start, also when nothing changed: it clears the trouble reported before.
-        if (!failed) publish();
-      };
-      return attempt();
+        onSynced: publish,
+      });
+      return loop.start();
     },
     close() {
-      closed = true;
-      clearTimeout(retry);
       clearTimeout(settle);
-      void informer?.stop();
+      loop?.close();
     },
   };
 }

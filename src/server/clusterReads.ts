@@ -12,7 +12,7 @@ export interface ClusterReads {
  * The reads through the Kubernetes API: in-cluster config, or KUBECONFIG / ~/.kube/config. The client
  * is loaded on the first read: importing it costs more than the rest of start-up.
  */
-export function kubernetesClusterReads(options: { services: boolean }): ClusterReads {
+export function kubernetesClusterReads(options: { services: boolean; onRead?: (object: 'statefulset' | 'service') => void }): ClusterReads {
   let connected: Promise<ClusterReads> | undefined;
   const connect = async (): Promise<ClusterReads> => {
     const { library, config } = await kubeConfig();
@@ -25,7 +25,17 @@ export function kubernetesClusterReads(options: { services: boolean }): ClusterR
   };
   const reads = () => (connected ??= connect());
   return {
-    statefulSet: async (namespace, name) => (await reads()).statefulSet(namespace, name),
-    ...(options.services ? { service: async (namespace: string, name: string) => (await reads()).service!(namespace, name) } : {}),
+    statefulSet: async (namespace, name) => {
+      options.onRead?.('statefulset');
+      return (await reads()).statefulSet(namespace, name);
+    },
+    ...(options.services
+      ? {
+          service: async (namespace: string, name: string) => {
+            options.onRead?.('service');
+            return (await reads()).service!(namespace, name);
+          },
+        }
+      : {}),
   };
 }

@@ -14,6 +14,7 @@ export interface WebhookMetrics {
   admissionDuration: Histogram<'endpoint'>;
   policyReloads: Counter<'result'>;
   certificateExpiry: Gauge;
+  apiReads: Counter<'object'>;
 }
 
 export function webhookMetrics(): WebhookMetrics {
@@ -45,7 +46,14 @@ export function webhookMetrics(): WebhookMetrics {
       help: 'When the serving certificate expires (Unix time); updated when the certificate is reloaded.',
       registers: [registry],
     }),
+    apiReads: new Counter({
+      name: 'redis_replication_webhook_api_reads_total',
+      help: "Objects read through the Kubernetes API to answer an admission (a scale's StatefulSet, a governing Service); with --watch-statefulsets, scales of StatefulSets not labeled read none.",
+      labelNames: ['object'],
+      registers: [registry],
+    }),
   };
+  for (const object of ['statefulset', 'service']) metrics.apiReads.inc({ object }, 0);
   // Present from the start at 0, so an alert on increase(...{result="failure"}) sees the first failure.
   for (const result of ['success', 'failure'] satisfies ReloadResult[]) metrics.policyReloads.inc({ result }, 0);
   return metrics;

@@ -13,6 +13,7 @@ import { certificateExpirySeconds, webhookMetrics } from './metrics.js';
 import { policyStore } from './policyStore.js';
 import { serverTlsSettings } from './tlsSettings.js';
 import { kubernetesClusterReads } from './clusterReads.js';
+import { kubernetesLabeledStatefulSets } from './labeledStatefulSets.js';
 import { durationMs, portNumber } from '../flags.js';
 import { withLogging } from './withLogging.js';
 import { withMetrics } from './withMetrics.js';
@@ -34,6 +35,9 @@ Options:
                              (default: none, only the built-in policy)
   --watch-cluster-policies   also follow the cluster's ReplicationPolicy objects (in-cluster
                              config or KUBECONFIG); one replaces a file policy of the same name
+  --watch-statefulsets       keep the labeled StatefulSets in memory from a watch (list and watch
+                             statefulsets), so a scale request for any other StatefulSet is
+                             answered without reading it through the API
   --check-services           read each labeled StatefulSet's governing Service (spec.serviceName)
                              when validating it: one that is not headless is refused, a missing
                              one warned about (needs get on services)
@@ -54,6 +58,7 @@ const options = {
   policies: { type: 'string' },
   'watch-cluster-policies': { type: 'boolean', default: false },
   'check-services': { type: 'boolean', default: false },
+  'watch-statefulsets': { type: 'boolean', default: false },
   'shutdown-delay-seconds': { type: 'string', default: '5' },
   'shutdown-grace-seconds': { type: 'string', default: '20' },
   help: { type: 'boolean', short: 'h' },
@@ -78,7 +83,8 @@ export const serveCommand: Command = {
     certificates.onChange((pair) => metrics.certificateExpiry.set(certificateExpirySeconds(pair.cert)));
     const clusterPolicies = values['watch-cluster-policies'] ? kubernetesClusterPolicyWatch() : undefined;
     const policies = await policyStore(values.policies, (result) => metrics.policyReloads.inc({ result }), clusterPolicies);
-    const cluster = kubernetesClusterReads({ services: values['check-services'] });
+    const cluster = kubernetesClusterReads({ services: values['check-services'], onRead: (object) => metrics.apiReads.inc({ object }) });
+    const labeled = values['watch-statefulsets'] ? kubernetesLabeledStatefulSets() : undefined;
     let shuttingDown = false;
     let listenerClosed = false;
     const app = admissionApp(
@@ -96,7 +102,7 @@ export const serveCommand: Command = {
           withMetrics(
             'validate',
             metrics,
-            admissionHandler('validate', () => policies.current(), cluster),
+            admissionHandler('validate', () => policies.current(), cluster, labeled),
           ),
         ),
       },
@@ -132,6 +138,8 @@ export const serveCommand: Command = {
     });
     const address = server.address();
     log('info', 'serving', { port: typeof address === 'object' && address ? address.port : port, host: values.host });
+    // Attached once serving: until it has listed, scale requests read their StatefulSet through the API.
+    void labeled?.start();
     return new Promise<number>((resolve) => {
       const stop = (signal: string, delay: number) => {
         if (shuttingDown) return;
@@ -147,6 +155,7 @@ export const serveCommand: Command = {
           server.close(() => {
             certificates.close();
             policies.close();
+            labeled?.close();
             resolve(0);
           });
           server.closeIdleConnections();

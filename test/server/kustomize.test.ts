@@ -112,7 +112,7 @@ describe('base', () => {
   test('RBAC: the Deployment account may get StatefulSets and Services and read ReplicationPolicies, nothing else', async () => {
     const docs = await build('kustomize/base');
     expect(one(docs, 'ClusterRole').rules).toEqual([
-      { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get'] },
+      { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: [''], resources: ['services'], verbs: ['get'] },
       { apiGroups: ['redis-replication.io'], resources: ['replicationpolicies'], verbs: ['get', 'list', 'watch'] },
     ]);
@@ -162,6 +162,7 @@ describe('base', () => {
       '/policies',
       '--watch-cluster-policies',
       '--check-services',
+      '--watch-statefulsets',
     ]);
     const mountOf = (path: string) => container.volumeMounts.find((m: Doc) => path.startsWith(`${m.mountPath}/`) || path === m.mountPath);
     const volumeOf = (path: string) => pod.volumes.find((v: Doc) => v.name === mountOf(path)?.name);
