@@ -1,5 +1,5 @@
-import type { Informer, KubernetesListObject, KubernetesObject, KubeConfig, ObjectCache } from '@kubernetes/client-node';
-import { kubeConfig, type ClientLibrary } from './kubernetesClient.js';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { apiConnection, ApiError, type ApiConnection, type WatchEvent } from './apiConnection.js';
 
 /** A list of objects the API server keeps this process up to date on: listed, then watched. */
 export interface InformerLoop<T extends KubernetesObject> {
@@ -12,74 +12,105 @@ export interface InformerLoop<T extends KubernetesObject> {
   close(): void;
 }
 
-export interface InformerOptions<T extends KubernetesObject> {
+export interface InformerOptions {
   /** The collection's API path, e.g. `/apis/apps/v1/statefulsets`. */
   path: string;
-  /** The list call for the same collection (client-node lists through its typed clients). */
-  list: (library: ClientLibrary, config: KubeConfig) => Promise<KubernetesListObject<T>>;
   labelSelector?: string;
-  /** After the first list and every change, add or delete. */
+  /** After every list and every change, add or delete. */
   onChange?: () => void;
   /** The list or the watch failed; it is tried again after `retryMs`. */
   onTrouble: (error: unknown) => void;
-  /** Listed again after a failure or an expired watch ("410 Gone"): the objects are whole again. */
+  /** Listed (again): the objects are whole. */
   onSynced?: () => void;
   retryMs?: number;
+  /** Where to list and watch; the webhook's own HTTPS client by default. */
+  connection?: ApiConnection;
 }
 
+const key = (name: string | undefined, namespace: string | undefined) => `${namespace ?? ''}/${name ?? ''}`;
+
 /**
- * client-node's informer with what it lacks for a long-running webhook: it does not restart after an
- * error (a failed list, a broken watch, an API server restart), so this loop does, every `retryMs`, and
- * says whether its objects can be trusted. An expired watch ("410 Gone") is re-listed by the informer.
+ * List, then watch from the list's resourceVersion, as a Kubernetes informer does: a watch the API server
+ * ends is resumed where it left off; an expired one ("410 Gone", after etcd compacted its history) is
+ * listed again at once; a failed list or watch (an API server away) is reported, and the whole is tried
+ * again every `retryMs`, the objects counted as not in sync until a list succeeds.
  */
-export function informerLoop<T extends KubernetesObject>(options: InformerOptions<T>): InformerLoop<T> {
+export function informerLoop<T extends KubernetesObject>(options: InformerOptions): InformerLoop<T> {
+  const connection = options.connection ?? apiConnection();
   const retryMs = options.retryMs ?? 5_000;
-  let informer: (Informer<T> & ObjectCache<T>) | undefined;
-  let closed = false;
+  const query = (extra: string) =>
+    `${options.path}?${[extra, options.labelSelector ? `labelSelector=${encodeURIComponent(options.labelSelector)}` : ''].filter(Boolean).join('&')}`;
+  let objects = new Map<string, T>();
+  let resourceVersion = '';
   let synced = false;
-  let failed = false;
+  let closed = false;
   let retry: NodeJS.Timeout | undefined;
+  let watch: { abort(): void } | undefined;
+
   const fail = (error: unknown) => {
-    // Stopping the informer aborts its watch request, which it reports as an error.
     if (closed) return;
     synced = false;
-    failed = true;
     options.onTrouble(error);
     clearTimeout(retry);
-    retry = setTimeout(() => void attempt(), retryMs);
+    retry = setTimeout(() => void list(), retryMs);
   };
-  const connect = async () => {
-    const { library, config } = await kubeConfig();
-    const created = library.makeInformer<T>(config, options.path, () => options.list(library, config), options.labelSelector);
-    for (const event of ['add', 'update', 'delete'] as const) created.on(event, () => options.onChange?.());
-    // The informer does not restart after an error (a failed list, a broken watch): `fail` does.
-    created.on('error', fail);
-    return created;
+
+  const onEvent = (event: WatchEvent, expired: { yes: boolean }) => {
+    if (event.type === 'ERROR') {
+      if (event.object.code === 410) expired.yes = true;
+      return;
+    }
+    const version = event.object.metadata?.resourceVersion;
+    if (version) resourceVersion = version;
+    if (event.type === 'BOOKMARK') return;
+    const object = event.object as T;
+    const at = key(object.metadata?.name, object.metadata?.namespace);
+    if (event.type === 'DELETED') objects.delete(at);
+    else objects.set(at, object);
+    options.onChange?.();
   };
-  const attempt = async () => {
-    failed = false;
+
+  const watchFrom = () => {
+    if (closed) return;
+    const expired = { yes: false };
+    watch = connection.watch(
+      query(`watch=1&allowWatchBookmarks=true&resourceVersion=${encodeURIComponent(resourceVersion)}`),
+      (event) => onEvent(event, expired),
+      (error) => {
+        if (closed) return;
+        if (expired.yes || (error instanceof ApiError && error.code === 410)) void list();
+        else if (error !== undefined) fail(error);
+        // The API server ends every watch after a while: resume where it left off.
+        else watchFrom();
+      },
+    );
+  };
+
+  const list = async () => {
+    if (closed) return;
     try {
-      informer ??= await connect();
-      await informer.start();
-      // start() resolves also when its list failed: the informer reports that as an error event instead.
-      if (closed || failed) return;
+      const answer = await connection.get<{ metadata?: { resourceVersion?: string }; items?: T[] }>(query(''));
+      if (closed) return;
+      objects = new Map((answer.items ?? []).map((item) => [key(item.metadata?.name, item.metadata?.namespace), item]));
+      resourceVersion = answer.metadata?.resourceVersion ?? '';
       synced = true;
       options.onSynced?.();
-      // After a successful (re)start, also when nothing changed: the holder re-reads what it keeps.
       options.onChange?.();
+      watchFrom();
     } catch (error) {
-      if (!failed) fail(error);
+      fail(error);
     }
   };
+
   return {
-    start: attempt,
+    start: list,
     synced: () => synced && !closed,
-    list: () => informer?.list() ?? [],
-    get: (name, namespace) => informer?.get(name, namespace),
+    list: () => [...objects.values()],
+    get: (name, namespace) => objects.get(key(name, namespace)),
     close() {
       closed = true;
       clearTimeout(retry);
-      void informer?.stop();
+      watch?.abort();
     },
   };
 }

@@ -51,7 +51,6 @@ export function kubernetesClusterPolicyWatch(retryMs = 5_000, settleMs = 100): C
       };
       loop = informerLoop<KubernetesObject>({
         path: `/apis/${group}/${version}/${plural}`,
-        list: (library, config) => config.makeApiClient(library.CustomObjectsApi).listClusterCustomObject({ group, version, plural }),
         retryMs,
         onChange: () => {
           clearTimeout(settle);

@@ -1,5 +1,6 @@
 import type { V1Service, V1StatefulSet } from '@kubernetes/client-node';
-import { kubeConfig, orAbsent } from '../kubernetes/kubernetesClient.js';
+import { apiConnection } from '../kubernetes/apiConnection.js';
+import { orAbsent } from '../kubernetes/kubernetesClient.js';
 
 /** The reads the core asks of the cluster (see `readsFor`): each undefined when the object does not exist; other failures reject. */
 export interface ClusterReads {
@@ -8,32 +9,21 @@ export interface ClusterReads {
   service?(namespace: string, name: string): Promise<V1Service | undefined>;
 }
 
-/**
- * The reads through the Kubernetes API: in-cluster config, or KUBECONFIG / ~/.kube/config. The client
- * is loaded on the first read: importing it costs more than the rest of start-up.
- */
+/** The reads through the Kubernetes API (apiConnection: in-cluster config, or KUBECONFIG / ~/.kube/config). */
 export function kubernetesClusterReads(options: { services: boolean; onRead?: (object: 'statefulset' | 'service') => void }): ClusterReads {
-  let connected: Promise<ClusterReads> | undefined;
-  const connect = async (): Promise<ClusterReads> => {
-    const { library, config } = await kubeConfig();
-    const apps = config.makeApiClient(library.AppsV1Api);
-    const core = config.makeApiClient(library.CoreV1Api);
-    return {
-      statefulSet: (namespace, name) => orAbsent(apps.readNamespacedStatefulSet({ namespace, name })),
-      service: (namespace, name) => orAbsent(core.readNamespacedService({ namespace, name })),
-    };
-  };
-  const reads = () => (connected ??= connect());
+  const connection = apiConnection();
+  const read = <T>(path: string) => orAbsent(connection.get<T>(path));
+  const segment = encodeURIComponent;
   return {
-    statefulSet: async (namespace, name) => {
+    statefulSet: (namespace, name) => {
       options.onRead?.('statefulset');
-      return (await reads()).statefulSet(namespace, name);
+      return read<V1StatefulSet>(`/apis/apps/v1/namespaces/${segment(namespace)}/statefulsets/${segment(name)}`);
     },
     ...(options.services
       ? {
-          service: async (namespace: string, name: string) => {
+          service: (namespace: string, name: string) => {
             options.onRead?.('service');
-            return (await reads()).service!(namespace, name);
+            return read<V1Service>(`/api/v1/namespaces/${segment(namespace)}/services/${segment(name)}`);
           },
         }
       : {}),

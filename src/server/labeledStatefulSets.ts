@@ -25,8 +25,6 @@ export function kubernetesLabeledStatefulSets(retryMs = 5_000): LabeledStatefulS
   const loop = informerLoop<V1StatefulSet>({
     path: '/apis/apps/v1/statefulsets',
     labelSelector: `${enabledLabel.key}=${enabledLabel.value}`,
-    list: (library, config) =>
-      config.makeApiClient(library.AppsV1Api).listStatefulSetForAllNamespaces({ labelSelector: `${enabledLabel.key}=${enabledLabel.value}` }),
     retryMs,
     onTrouble: (error) => {
       const trouble = describeApiError(error);
