@@ -28,13 +28,13 @@ function freePort() {
  * core). Resolves once /readyz answers 200, polled every 2 ms as a kubelet would (only faster), with the
  * time that took.
  */
-export async function startWebhook(args, { logFile, ca }) {
+export async function startWebhook(args, { logFile, ca, env: extraEnv = {} }) {
   const port = await freePort();
   const log = openSync(logFile, 'a');
   const started = performance.now();
   const child = spawn(process.execPath, [cli, 'serve', '--port', String(port), '--host', '127.0.0.1', ...args], {
     stdio: ['ignore', log, log],
-    env,
+    env: { ...env, ...extraEnv },
   });
   closeSync(log);
   let exited = false;

@@ -8,13 +8,16 @@ import { parseArgs } from 'node:util';
 import { selfSignedCertificate } from '../dist/server/selfSignedCertificate.js';
 import { defaultPolicy, reviewAdmission } from '../dist/index.js';
 import { benchmarkReviews, sizes } from './admissionReviews.mjs';
+import { apiserverScale } from './apiserverScale.mjs';
 import { coldStart } from './coldStart.mjs';
 import { coreMicrobenchmark } from './coreMicrobenchmark.mjs';
 import { loadFigures } from './loadFigures.mjs';
 import { cpuMicros, residentMb, runLoad, startBareServer, startWebhook, stopProcess } from './processes.mjs';
 import { shippedNodeOptions } from './shippedNodeOptions.mjs';
 
-const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, json: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { duration: { type: 'string', default: '10' }, json: { type: 'string' }, apiserver: { type: 'boolean', default: false } },
+});
 const durationSeconds = Number(values.duration);
 if (!(durationSeconds > 0)) throw new Error(`--duration: found "${values.duration}"; allowed a number of seconds above 0`);
 const connections = 10;
@@ -241,4 +244,44 @@ async function main() {
   }
 }
 
-await main();
+/**
+ * `--apiserver`: the webhook's cost to every client of the API server, through the local control plane,
+ * against the no-op webhook (bench/apiserverScale.mjs). Targets: unlabeled scale within 1.2x of the no-op
+ * webhook's p50 and p99 at every concurrency, labeled create within 1.1x.
+ */
+async function apiserverMain() {
+  const m = machine();
+  print(
+    `machine: ${m.cpuModel} x${m.cores}, ${m.memoryGiB} GiB, Node.js ${m.node}; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  const seconds = Math.max(2, durationSeconds / 4);
+  print(`\nthrough the API server (local control plane), ${seconds} s per run, modes alternating in 2 rounds, medians:`);
+  const apiserver = await apiserverScale({ workDir, certFile, keyFile, cert, seconds, rounds: 2, print });
+  const checks = ['scale', 'create'].flatMap((kind) =>
+    Object.entries(apiserver[kind]).flatMap(([c, f]) => {
+      const bound = kind === 'scale' ? 1.2 : 1.1;
+      return [
+        [`${kind} ${c} p50 ours/no-op`, f.p50VsNoop, `<= ${bound}`, f.p50VsNoop <= bound],
+        [`${kind} ${c} p99 ours/no-op`, f.p99VsNoop, `<= ${bound}`, f.p99VsNoop <= bound],
+      ];
+    }),
+  );
+  checks.push(['labeled scale outside the policy refused', apiserver.labeledScaleRefused ? 1 : 0, '= 1', apiserver.labeledScaleRefused]);
+  print('\ntargets:');
+  for (const [name, value, target, met] of checks) print(`  ${met ? 'met   ' : 'MISSED'} ${name}: ${fmt(value)} (target ${target})`);
+  if (values.json) {
+    writeFileSync(
+      values.json,
+      JSON.stringify(
+        { machine: { ...m, loadAverage: loadavg() }, apiserver, targetsMet: Object.fromEntries(checks.map(([n, , , met]) => [n, met])) },
+        null,
+        2,
+      ) + '\n',
+    );
+    print(`\nfigures written to ${values.json}`);
+  }
+}
+
+await (values.apiserver ? apiserverMain() : main());

@@ -12,7 +12,7 @@ export interface InformerLoop<T extends KubernetesObject> {
   close(): void;
 }
 
-export interface InformerOptions {
+export interface InformerOptions<T> {
   /** The collection's API path, e.g. `/apis/apps/v1/statefulsets`. */
   path: string;
   labelSelector?: string;
@@ -23,6 +23,8 @@ export interface InformerOptions {
   /** Listed (again): the objects are whole. */
   onSynced?: () => void;
   retryMs?: number;
+  /** What to keep of each object (by default all of it): a watch of many objects may need only a few fields. */
+  keep?: (object: T) => T;
   /** Where to list and watch; the webhook's own HTTPS client by default. */
   connection?: ApiConnection;
 }
@@ -35,7 +37,8 @@ const key = (name: string | undefined, namespace: string | undefined) => `${name
  * listed again at once; a failed list or watch (an API server away) is reported, and the whole is tried
  * again every `retryMs`, the objects counted as not in sync until a list succeeds.
  */
-export function informerLoop<T extends KubernetesObject>(options: InformerOptions): InformerLoop<T> {
+export function informerLoop<T extends KubernetesObject>(options: InformerOptions<T>): InformerLoop<T> {
+  const keep = options.keep ?? ((object: T) => object);
   const connection = options.connection ?? apiConnection();
   const retryMs = options.retryMs ?? 5_000;
   const query = (extra: string) =>
@@ -66,7 +69,7 @@ export function informerLoop<T extends KubernetesObject>(options: InformerOption
     const object = event.object as T;
     const at = key(object.metadata?.name, object.metadata?.namespace);
     if (event.type === 'DELETED') objects.delete(at);
-    else objects.set(at, object);
+    else objects.set(at, keep(object));
     options.onChange?.();
   };
 
@@ -91,7 +94,7 @@ export function informerLoop<T extends KubernetesObject>(options: InformerOption
     try {
       const answer = await connection.get<{ metadata?: { resourceVersion?: string }; items?: T[] }>(query(''));
       if (closed) return;
-      objects = new Map((answer.items ?? []).map((item) => [key(item.metadata?.name, item.metadata?.namespace), item]));
+      objects = new Map((answer.items ?? []).map((item) => [key(item.metadata?.name, item.metadata?.namespace), keep(item)]));
       resourceVersion = answer.metadata?.resourceVersion ?? '';
       synced = true;
       options.onSynced?.();

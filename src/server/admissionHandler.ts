@@ -1,10 +1,11 @@
+import type { V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import { isDenied, type AdmissionDecision } from '../admission/admissionDecision.js';
 import type { AdmissionReview } from '../admission/admissionReview.js';
 import { decideAdmission, readsFor, type Endpoint, type ReviewContext } from '../admission/reviewAdmission.js';
 import { errorMessage } from '../errorMessage.js';
 import type { EffectivePolicy } from '../policy/replicationPolicy.js';
 import type { ClusterReads } from './clusterReads.js';
-import type { LabeledStatefulSets } from './labeledStatefulSets.js';
+import type { WatchedObjects } from './watchedObjects.js';
 import { log } from './log.js';
 
 /** A decoded AdmissionReview in, the core's decision out: the type every HTTP wrapper wraps; the route answers it. */
@@ -14,14 +15,15 @@ export type AdmissionHandler = (review: AdmissionReview) => Promise<AdmissionDec
  * The pure core plus the reads it asks for (`readsFor`). A Scale carries no labels, so the parent
  * StatefulSet is looked up: among the watched labeled ones when that watch is in sync, else read from the
  * API (kubernetes/kubernetes#113594), where a failed read rejects, which the HTTP layer answers with 500
- * so the webhook's failurePolicy decides. The governing Service only refines the
- * verdict: when it cannot be read, the check is left out and the failure logged.
+ * so the webhook's failurePolicy decides. The governing Service likewise comes from the watched Services
+ * when they hold it; when it cannot be read, its check is left out and the failure logged. A denial that rests on
+ * a watched copy is confirmed with a read, since a watch may be a moment behind.
  */
 export function admissionHandler(
   endpoint: Endpoint,
   policies: () => readonly EffectivePolicy[],
   cluster: ClusterReads,
-  labeled?: LabeledStatefulSets,
+  watched: { labeledStatefulSets?: WatchedObjects<V1StatefulSet>; services?: WatchedObjects<V1Service> } = {},
 ): AdmissionHandler {
   return async (review) => {
     const request = review.request!;
@@ -30,9 +32,9 @@ export function admissionHandler(
     if (reads.parent) {
       const { namespace, name } = reads.parent;
       // The watched labeled StatefulSets answer without a round trip: a StatefulSet not among them is not ours.
-      const cached = labeled?.lookup(namespace, name);
+      const cached = watched.labeledStatefulSets?.lookup(namespace, name);
       if (cached?.known) {
-        const decision = decideAdmission(endpoint, request, cached.statefulSet ? { ...context, parent: cached.statefulSet } : context);
+        const decision = decideAdmission(endpoint, request, cached.object ? { ...context, parent: cached.object } : context);
         // The watch may be a moment behind: a denial is confirmed with the API's own copy.
         if (!isDenied(decision)) return decision;
       }
@@ -41,6 +43,13 @@ export function admissionHandler(
     }
     if (reads.service && cluster.service) {
       const { namespace, name } = reads.service;
+      const cached = watched.services?.lookup(namespace, name);
+      // Only a Service the watch holds is taken from it: one missing there may have been created a moment
+      // ago, in the same apply, and a denial is confirmed with the API's own copy, as for the parent.
+      if (cached?.known && cached.object) {
+        const decision = decideAdmission(endpoint, request, { ...context, service: cached.object });
+        if (!isDenied(decision)) return decision;
+      }
       await cluster.service(namespace, name).then(
         (service) => (context.service = service ?? null),
         (error: unknown) =>

@@ -13,7 +13,7 @@ import { certificateExpirySeconds, webhookMetrics } from './metrics.js';
 import { policyStore } from './policyStore.js';
 import { serverTlsSettings } from './tlsSettings.js';
 import { kubernetesClusterReads } from './clusterReads.js';
-import { kubernetesLabeledStatefulSets } from './labeledStatefulSets.js';
+import { watchedLabeledStatefulSets, watchedServices } from './watchedObjects.js';
 import { durationMs, portNumber } from '../flags.js';
 import { withLogging } from './withLogging.js';
 import { withMetrics } from './withMetrics.js';
@@ -38,9 +38,10 @@ Options:
   --watch-statefulsets       keep the labeled StatefulSets in memory from a watch (list and watch
                              statefulsets), so a scale request for any other StatefulSet is
                              answered without reading it through the API
-  --check-services           read each labeled StatefulSet's governing Service (spec.serviceName)
+  --check-services           check each labeled StatefulSet's governing Service (spec.serviceName)
                              when validating it: one that is not headless is refused, a missing
-                             one warned about (needs get on services)
+                             one warned about; the Services are kept in memory from a watch
+                             (name, clusterIP and type only; list and watch services)
   --shutdown-delay-seconds D after SIGTERM, how long to keep serving with readiness off
                              before closing the listener, so Kubernetes can take the pod
                              out of the Service's endpoints first (default 5; SIGINT: 0)
@@ -84,7 +85,10 @@ export const serveCommand: Command = {
     const clusterPolicies = values['watch-cluster-policies'] ? kubernetesClusterPolicyWatch() : undefined;
     const policies = await policyStore(values.policies, (result) => metrics.policyReloads.inc({ result }), clusterPolicies);
     const cluster = kubernetesClusterReads({ services: values['check-services'], onRead: (object) => metrics.apiReads.inc({ object }) });
-    const labeled = values['watch-statefulsets'] ? kubernetesLabeledStatefulSets() : undefined;
+    const watched = {
+      ...(values['watch-statefulsets'] ? { labeledStatefulSets: watchedLabeledStatefulSets() } : {}),
+      ...(values['check-services'] ? { services: watchedServices() } : {}),
+    };
     let shuttingDown = false;
     let listenerClosed = false;
     const app = admissionApp(
@@ -102,7 +106,7 @@ export const serveCommand: Command = {
           withMetrics(
             'validate',
             metrics,
-            admissionHandler('validate', () => policies.current(), cluster, labeled),
+            admissionHandler('validate', () => policies.current(), cluster, watched),
           ),
         ),
       },
@@ -138,8 +142,9 @@ export const serveCommand: Command = {
     });
     const address = server.address();
     log('info', 'serving', { port: typeof address === 'object' && address ? address.port : port, host: values.host });
-    // Attached once serving: until it has listed, scale requests read their StatefulSet through the API.
-    void labeled?.start();
+    // Attached once serving: until a watch has listed, admissions read what it would hold through the API.
+    void watched.labeledStatefulSets?.start();
+    void watched.services?.start();
     return new Promise<number>((resolve) => {
       const stop = (signal: string, delay: number) => {
         if (shuttingDown) return;
@@ -155,7 +160,8 @@ export const serveCommand: Command = {
           server.close(() => {
             certificates.close();
             policies.close();
-            labeled?.close();
+            watched.labeledStatefulSets?.close();
+            watched.services?.close();
             resolve(0);
           });
           server.closeIdleConnections();

@@ -121,7 +121,7 @@ test('a webhook started while the API server is down serves at once, and lists a
     if (denied.allowed !== false) throw new Error(`expected the scale refused; found ${JSON.stringify(denied)}\n${webhook.logs()}`);
     expect(denied.status.message).toContain('spec.replicas: found 20; allowed 2 to 9');
     expect((await webhook.post('/validate', scaleReview('not-there', 20))).json().response.allowed).toBe(true);
-    expect(webhook.logs()).toContain('labeled StatefulSets not watched; scale requests read their StatefulSet through the API');
+    expect(webhook.logs()).toContain('labeled StatefulSets not watched; admissions read them through the API');
   } finally {
     await webhook?.stop();
     // Whatever failed above, the other test files need the API server.

@@ -113,7 +113,7 @@ describe('base', () => {
     const docs = await build('kustomize/base');
     expect(one(docs, 'ClusterRole').rules).toEqual([
       { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list', 'watch'] },
-      { apiGroups: [''], resources: ['services'], verbs: ['get'] },
+      { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: ['redis-replication.io'], resources: ['replicationpolicies'], verbs: ['get', 'list', 'watch'] },
     ]);
     const binding = one(docs, 'ClusterRoleBinding');
