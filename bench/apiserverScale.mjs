@@ -103,12 +103,13 @@ const requests = {
     contentType: 'application/merge-patch+json',
     body: JSON.stringify({ spec: { replicas: 2 + (i % 2) } }),
   }),
-  // A labeled StatefulSet created as a dry run: both webhooks, as Argo CD's diff and kubectl apply do.
-  create: (i) => ({
+  // A labeled StatefulSet created as a dry run (its headless Service exists): both webhooks, as Argo CD's
+  // server-side diff and kubectl apply --dry-run=server do.
+  create: () => ({
     method: 'POST',
     path: `/apis/apps/v1/namespaces/${namespace}/statefulsets?dryRun=All`,
     contentType: 'application/json',
-    body: JSON.stringify(statefulSet(`labeled-${i % 1000}`, true)),
+    body: JSON.stringify(statefulSet('labeled', true)),
   }),
 };
 
@@ -148,6 +149,13 @@ export async function apiserverScale({ workDir, certFile, keyFile, cert, seconds
     // already there from an earlier run
   }
   kubectl(kubeconfig, ['apply', '-f', '-'], JSON.stringify(statefulSet('plain', false)));
+  const headless = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'labeled-headless', namespace },
+    spec: { clusterIP: 'None', selector: { app: 'labeled' }, ports: [{ port: 6379 }] },
+  };
+  kubectl(kubeconfig, ['apply', '-f', '-'], JSON.stringify(headless));
   const caFile = join(workDir, 'apiserver-bench-ca.crt');
   writeFileSync(caFile, cert);
   const env = { ...process.env, KUBECONFIG: kubeconfig };
@@ -224,7 +232,7 @@ function ourPatchBytes() {
       resource: { group: 'apps', version: 'v1', resource: 'statefulsets' },
       namespace,
       operation: 'CREATE',
-      object: statefulSet('labeled-0', true),
+      object: statefulSet('labeled', true),
     },
   };
   const answer = reviewAdmission('mutate', review, { policies: [defaultPolicy] });
