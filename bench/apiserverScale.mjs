@@ -126,9 +126,9 @@ function register(kubeconfig, url, caFile) {
   kubectl(kubeconfig, ['apply', '-f', '-'], configs);
 }
 
-function startNoop(certFile, keyFile, patchBytes) {
+function startNoop(certFile, keyFile, patch) {
   const child = fork(fileURLToPath(new URL('./noopWebhook.mjs', import.meta.url)), { stdio: 'inherit' });
-  child.send({ certFile, keyFile, patchBytes });
+  child.send({ certFile, keyFile, patch });
   return new Promise((resolve) => child.once('message', ({ port }) => resolve({ child, port })));
 }
 
@@ -137,7 +137,7 @@ function startNoop(certFile, keyFile, patchBytes) {
  * and stops the webhook in test/cluster/webhook-up.sh's place while it runs (it is re-registered after).
  */
 export async function apiserverScale({ workDir, certFile, keyFile, cert, seconds, rounds, print }) {
-  const patchBytes = ourPatchBytes();
+  const patch = ourPatch();
   const kubeconfig = execFileSync('bash', [join(cluster, 'up.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
     .trim()
     .replace(/^export KUBECONFIG=/, '');
@@ -175,7 +175,7 @@ export async function apiserverScale({ workDir, certFile, keyFile, cert, seconds
     ],
     { logFile: join(workDir, 'apiserver-webhook.log'), ca: () => cert, env },
   );
-  const noop = await startNoop(certFile, keyFile, patchBytes);
+  const noop = await startNoop(certFile, keyFile, patch);
   const client = adminClient(kubeconfig);
   const urls = { none: undefined, noop: `https://127.0.0.1:${noop.port}`, ours: `https://127.0.0.1:${ours.port}` };
   const figures = {};
@@ -221,8 +221,8 @@ export async function apiserverScale({ workDir, certFile, keyFile, cert, seconds
   return summarize(figures, print);
 }
 
-/** The size of our mutating webhook's patch for the benchmark's labeled StatefulSet: what the no-op adds too. */
-function ourPatchBytes() {
+/** Our mutating webhook's patch (base64) for the benchmark's labeled StatefulSet: what the no-op answers too. */
+function ourPatch() {
   const review = {
     apiVersion: 'admission.k8s.io/v1',
     kind: 'AdmissionReview',
@@ -236,7 +236,7 @@ function ourPatchBytes() {
     },
   };
   const answer = reviewAdmission('mutate', review, { policies: [defaultPolicy] });
-  return Buffer.from(answer.response.patch ?? '', 'base64').length;
+  return answer.response.patch;
 }
 
 /** Per kind and concurrency: each mode's median over the rounds, and ours against the no-op webhook. */
