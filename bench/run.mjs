@@ -269,6 +269,13 @@ async function apiserverMain() {
     }),
   );
   checks.push(['labeled scale outside the policy refused', apiserver.labeledScaleRefused ? 1 : 0, '= 1', apiserver.labeledScaleRefused]);
+  checks.push([
+    "cold start with kustomize/base's flags (ms)",
+    apiserver.coldStartMs,
+    `< ${targets.coldStartMs}`,
+    apiserver.coldStartMs < targets.coldStartMs,
+  ]);
+  checks.push(["idle memory with kustomize/base's flags (MB)", apiserver.idleRssMb, `< ${targets.rssMb}`, apiserver.idleRssMb < targets.rssMb]);
   print('\ntargets:');
   for (const [name, value, target, met] of checks) print(`  ${met ? 'met   ' : 'MISSED'} ${name}: ${fmt(value)} (target ${target})`);
   if (values.json) {
