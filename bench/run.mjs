@@ -256,9 +256,9 @@ async function apiserverMain() {
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
-  const seconds = Math.max(2, durationSeconds / 4);
-  print(`\nthrough the API server (local control plane), ${seconds} s per run, modes alternating in 2 rounds, medians:`);
-  const apiserver = await apiserverScale({ workDir, certFile, keyFile, cert, seconds, rounds: 2, print });
+  const seconds = Math.max(3, durationSeconds / 4);
+  print(`\nthrough the API server (local control plane), ${seconds} s per run, modes alternating in 3 rounds, medians:`);
+  const apiserver = await apiserverScale({ workDir, certFile, keyFile, cert, seconds, rounds: 3, print });
   const checks = ['scale', 'create'].flatMap((kind) =>
     Object.entries(apiserver[kind]).flatMap(([c, f]) => {
       const bound = kind === 'scale' ? 1.2 : 1.1;
