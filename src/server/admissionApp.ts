@@ -1,16 +1,12 @@
 import type { ErrorRequestHandler, Express } from 'express';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
-import { admissionResponse } from '../admission/admissionResponse.js';
-import { decodeAdmissionReview } from '../admission/decodeAdmissionReview.js';
+import { answerBody, bodyLimitBytes, jsonContentType, type AdmissionHandler, type ExchangeAnswer } from '../hosting/admissionExchange.js';
 import { errorMessage } from '../errorMessage.js';
-import type { AdmissionHandler } from './admissionHandler.js';
 import { BodyBudget } from './bodyBudget.js';
 import { log } from './log.js';
-import { readJsonBody } from './readJsonBody.js';
+import { readBody } from './readBody.js';
 
-/** Kubernetes objects are at most ~1.5 MiB (etcd's limit); a review carries object and oldObject. */
-const bodyLimitBytes = 4 * 1024 * 1024;
 /** Eight bodies at the limit at once: far more than API servers send, and bounded memory for the rest. */
 const bodyBudgetBytes = 8 * bodyLimitBytes;
 
@@ -31,21 +27,24 @@ function fail(res: ServerResponse, status: number, error: string): void {
   send(res, status, { error });
 }
 
-/** HTTP to handler: content type, body, decode, and errors as JSON; never a stack trace, never a crash. */
+function sendText(res: ServerResponse, answer: ExchangeAnswer): void {
+  res.writeHead(answer.status, { 'content-type': jsonContentType, 'content-length': Buffer.byteLength(answer.body) });
+  res.end(answer.body);
+}
+
+/** HTTP to the shared exchange (answerBody): the body read with its limit and budget, the answer sent as it comes. */
 function admissionRoute(handler: AdmissionHandler, budget: BodyBudget): Route {
   return (req, res) => {
-    void readJsonBody(req, bodyLimitBytes, budget).then((body) => {
-      if (!body.ok) return fail(res, body.status, body.error);
-      const decoded = decodeAdmissionReview(body.value);
-      if (!decoded.ok) return fail(res, 400, decoded.error);
-      const uid = decoded.review.request!.uid;
-      return handler(decoded.review).then(
-        (decision) => send(res, 200, { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: admissionResponse(uid, decision) }),
-        (error: unknown) => {
-          log('error', 'admission failed', { uid: decoded.review.request?.uid, error: errorMessage(error) });
-          fail(res, 500, `admission failed: ${errorMessage(error)}`);
-        },
-      );
+    void readBody(req, bodyLimitBytes, budget).then(async (body) => {
+      if (!body.ok) return sendText(res, body.answer);
+      try {
+        sendText(
+          res,
+          await answerBody(body.bytes, handler, { onError: (uid, error) => log('error', 'admission failed', { uid, error: errorMessage(error) }) }),
+        );
+      } finally {
+        body.release();
+      }
     });
   };
 }

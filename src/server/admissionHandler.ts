@@ -1,15 +1,12 @@
 import type { V1Service, V1StatefulSet } from '@kubernetes/client-node';
-import { isDenied, type AdmissionDecision } from '../admission/admissionDecision.js';
-import type { AdmissionReview } from '../admission/admissionReview.js';
+import { isDenied } from '../admission/admissionDecision.js';
+import type { AdmissionHandler } from '../hosting/admissionExchange.js';
 import { decideAdmission, readsFor, type Endpoint, type ReviewContext } from '../admission/reviewAdmission.js';
 import { errorMessage } from '../errorMessage.js';
 import type { EffectivePolicy } from '../policy/replicationPolicy.js';
 import type { ClusterReads } from './clusterReads.js';
 import type { WatchedObjects } from './watchedObjects.js';
 import { log } from './log.js';
-
-/** A decoded AdmissionReview in, the core's decision out: the type every HTTP wrapper wraps; the route answers it. */
-export type AdmissionHandler = (review: AdmissionReview) => Promise<AdmissionDecision>;
 
 /**
  * The pure core plus the reads it asks for (`readsFor`). A Scale carries no labels, so the parent

@@ -1,5 +1,5 @@
 import { isDenied } from '../admission/admissionDecision.js';
-import type { AdmissionHandler } from './admissionHandler.js';
+import type { AdmissionHandler } from '../hosting/admissionExchange.js';
 import { log } from './log.js';
 
 /** One log line per admission: uid, what was asked and the verdict; never the object, which may carry secrets. */

@@ -3,7 +3,7 @@ import type { AdmissionDecision, Finding } from '../admission/admissionDecision.
 import type { Operation } from '../admission/admissionReview.js';
 import type { Endpoint } from '../admission/reviewAdmission.js';
 import { ruleNames, type RuleName } from '../policy/replicationPolicy.js';
-import type { AdmissionHandler } from './admissionHandler.js';
+import type { AdmissionHandler } from '../hosting/admissionExchange.js';
 import { admissionVerdicts, type AdmissionVerdict, type WebhookMetrics } from './metrics.js';
 
 type RuleCounters = Record<RuleName | 'none', Counter.Internal>;

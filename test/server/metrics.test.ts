@@ -7,7 +7,7 @@ import { isDenied } from '../../src/admission/admissionDecision.js';
 import { decideAdmission, type Endpoint } from '../../src/admission/reviewAdmission.js';
 import { defaultPolicy } from '../../src/policy/defaultPolicy.js';
 import type { EffectivePolicy } from '../../src/policy/replicationPolicy.js';
-import type { AdmissionHandler } from '../../src/server/admissionHandler.js';
+import type { AdmissionHandler } from '../../src/hosting/admissionExchange.js';
 import { webhookMetrics, type WebhookMetrics } from '../../src/server/metrics.js';
 import { selfSignedCertificate } from '../../src/server/selfSignedCertificate.js';
 import { withMetrics } from '../../src/server/withMetrics.js';
