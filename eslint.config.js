@@ -5,7 +5,7 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.cluster/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', '.cluster/', 'coverage/', 'src/**/*.generated.ts'] },
   js.configs.recommended,
   {
     files: ['**/*.ts'],

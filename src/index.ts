@@ -1,5 +1,8 @@
 // The library surface: the pure admission core, usable from any function runtime.
-export { reviewAdmission, type Endpoint, type ReviewContext } from './admission/reviewAdmission.js';
+export { decideAdmission, reviewAdmission, type Endpoint, type ReviewContext } from './admission/reviewAdmission.js';
+export { createFetchHandler } from './hosting/fetchHandler.js';
+export { createLambdaHandler, type LambdaHttpEvent, type LambdaHttpResult } from './hosting/lambdaHandler.js';
+export type { HostOptions } from './hosting/hostedAdmission.js';
 export { decodeAdmissionReview } from './admission/decodeAdmissionReview.js';
 export type { AdmissionReview, AdmissionRequest, AdmissionResponse } from './admission/admissionReview.js';
 export { defaultPolicy } from './policy/defaultPolicy.js';
