@@ -10,6 +10,7 @@ import { defaultPolicy, reviewAdmission } from '../dist/index.js';
 import { benchmarkReviews, sizes } from './admissionReviews.mjs';
 import { apiserverScale } from './apiserverScale.mjs';
 import { coldStart } from './coldStart.mjs';
+import { functionColdStart } from './functionColdStart.mjs';
 import { coreMicrobenchmark } from './coreMicrobenchmark.mjs';
 import { loadFigures } from './loadFigures.mjs';
 import { cpuMicros, residentMb, runLoad, startBareServer, startWebhook, stopProcess } from './processes.mjs';
@@ -113,6 +114,11 @@ async function main() {
   print(`  certificate files      ${fmt(cold.withFiles.medianMs, 0)} ms (min ${fmt(cold.withFiles.minMs, 0)}, max ${fmt(cold.withFiles.maxMs, 0)})`);
   print(
     `  generated dev cert     ${fmt(cold.withDevCertificate.medianMs, 0)} ms (min ${fmt(cold.withDevCertificate.minMs, 0)}, max ${fmt(cold.withDevCertificate.maxMs, 0)})`,
+  );
+
+  const functionCold = functionColdStart(7);
+  print(
+    `  function bundle         ${fmt(functionCold.importToAnswerMs, 0)} ms from import to first answer (Fetch handler), ${fmt(functionCold.processToAnswerMs, 0)} ms from process start`,
   );
 
   const webhook = await startWebhook(['--tls-cert-file', certFile, '--tls-private-key-file', keyFile, '--shutdown-delay-seconds', '0'], {
@@ -234,7 +240,7 @@ async function main() {
         twoConnections: { ours: pick(fixedFew.ours), bare: pick(fixedFew.bare) },
       },
       coreMicrosPerReview: core,
-      coldStartMs: { certificateFiles: cold.withFiles.medianMs, devCertificate: cold.withDevCertificate.medianMs },
+      coldStartMs: { certificateFiles: cold.withFiles.medianMs, devCertificate: cold.withDevCertificate.medianMs, functionBundle: functionCold },
       rssMbIdle,
       rssMbUnderLoad,
       targetsMet: Object.fromEntries(checks.map(([name, , , met]) => [name, met])),

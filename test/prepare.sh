@@ -28,8 +28,8 @@ for tool in ip unshare nsenter setpriv; do
 done
 [ "$(id -u)" = 0 ] || { echo "prepare: FAILED: the tests that run pods (kubelet stand-in) need root for network and mount namespaces" >&2; exit 1; }
 
-# The tests start the CLI from dist/, as users do.
-npx tsc -p .
+# The tests start the CLI from dist/, as users do, and import the function-host bundle.
+npm run bundle --silent >/dev/null
 
 # The control plane binaries for the end-to-end tests (cached outside the clone; fast when warm).
 bash test/cluster/build.sh >/dev/null

@@ -1,6 +1,9 @@
-import fastJsonPatch, { type Operation as PatchOperation } from 'fast-json-patch';
+import type { Operation as PatchOperation } from 'fast-json-patch';
 
 type Json = Record<string, unknown> | unknown[];
+
+/** A key as a JSON Pointer component (RFC 6901): `~` as `~0`, `/` as `~1`. */
+const escapePathComponent = (key: string) => (key.includes('~') || key.includes('/') ? key.replaceAll('~', '~0').replaceAll('/', '~1') : key);
 
 function isContainer(value: unknown): value is Json {
   return typeof value === 'object' && value !== null;
@@ -37,13 +40,13 @@ function diff(before: unknown, after: unknown, path: string, ops: PatchOperation
   const next = after as Record<string, unknown>;
   for (const key of Object.keys(old)) {
     if (old[key] === undefined) continue;
-    const child = `${path}/${fastJsonPatch.escapePathComponent(key)}`;
+    const child = `${path}/${escapePathComponent(key)}`;
     if (next[key] === undefined || !Object.hasOwn(next, key)) ops.push({ op: 'remove', path: child });
     else diff(old[key], next[key], child, ops);
   }
   for (const key of Object.keys(next)) {
     if (next[key] !== undefined && (old[key] === undefined || !Object.hasOwn(old, key))) {
-      ops.push({ op: 'add', path: `${path}/${fastJsonPatch.escapePathComponent(key)}`, value: next[key] });
+      ops.push({ op: 'add', path: `${path}/${escapePathComponent(key)}`, value: next[key] });
     }
   }
 }
