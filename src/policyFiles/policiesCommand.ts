@@ -2,17 +2,29 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { errorMessage } from '../errorMessage.js';
 import { duplicatePolicyNames } from '../policy/parsePolicies.js';
-import { readPolicyFiles, type PolicyFile } from './loadPolicyDirectory.js';
+import { stringify } from 'yaml';
+import { policySet } from '../policy/policySet.js';
+import { expressibleRules, notExpressible, validatingAdmissionPolicies } from '../policy/validatingAdmissionPolicy.js';
+import { loadPolicyDirectory, readPolicyFiles, type PolicyFile } from './loadPolicyDirectory.js';
 
 const help = `Usage: redis-replication-webhook policies validate [DIR]
+       redis-replication-webhook policies export --format vap [DIR]
 
-Checks every ReplicationPolicy file in DIR (default: policies) against the schema, as serve does
-when it loads them, and prints each file as OK or with its errors (file, document, field, reason).
+validate  checks every ReplicationPolicy file in DIR (default: policies) against the schema, as serve
+          does when it loads them, and prints each file as OK or with its errors (file, document,
+          field, reason).
+export    prints, as YAML for kubectl apply -f -, ValidatingAdmissionPolicies and bindings that
+          enforce the rules CEL can express (${expressibleRules.join(', ')}) for the
+          policies of DIR and the built-in default, with no webhook: the API server itself refuses.
+          The other rules (${Object.keys(notExpressible).join(', ')}), StatefulSets that name their
+          policy, and sizes through kubectl scale stay the webhook's.
 
 Options:
-  -h, --help   show this help
+  --format vap   the export format (the only one)
+  -h, --help     show this help
 
-Exit status: 0 every file is valid, 1 at least one is not, 2 DIR cannot be read or bad usage.
+Exit status: 0 every file is valid (validate) or exported (export), 1 at least one is not valid, 2 DIR
+cannot be read or bad usage.
 `;
 
 function describeFile(file: PolicyFile): string[] {
@@ -25,7 +37,7 @@ export const policiesCommand: Command = {
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,
-      options: { help: { type: 'boolean', short: 'h' } },
+      options: { help: { type: 'boolean', short: 'h' }, format: { type: 'string' } },
       allowPositionals: true,
       strict: true,
     });
@@ -34,11 +46,12 @@ export const policiesCommand: Command = {
       return 0;
     }
     const [action, dir = 'policies', ...extra] = positionals;
-    if (action !== 'validate' || extra.length > 0) {
+    if ((action !== 'validate' && action !== 'export') || extra.length > 0) {
       const found = positionals.length > 0 ? `"${positionals.join(' ')}"` : 'no subcommand';
-      process.stderr.write(`policies: found ${found}; expected validate [DIR]\n\n${help}`);
+      process.stderr.write(`policies: found ${found}; expected validate [DIR] or export --format vap [DIR]\n\n${help}`);
       return 2;
     }
+    if (action === 'export') return exportPolicies(dir, values.format);
     let files: PolicyFile[];
     try {
       files = await readPolicyFiles(dir);
@@ -62,3 +75,19 @@ export const policiesCommand: Command = {
     return invalid > 0 || duplicates.length > 0 ? 1 : 0;
   },
 };
+
+/** `policies export --format vap DIR`: the folder's policies (all or nothing, as serve loads them) as ValidatingAdmissionPolicies. */
+async function exportPolicies(dir: string, format: string | undefined): Promise<number> {
+  if (format !== 'vap') {
+    process.stderr.write(`policies export: --format: found ${format === undefined ? 'none' : `"${format}"`}; allowed vap\n`);
+    return 2;
+  }
+  const load = await loadPolicyDirectory(dir);
+  if (!load.ok) {
+    process.stderr.write(`policies export: ${dir} is not valid:\n  ${load.errors.join('\n  ')}\n`);
+    return 1;
+  }
+  const objects = validatingAdmissionPolicies(policySet(load.policies));
+  process.stdout.write(objects.map((object) => stringify(object, { lineWidth: 0 })).join('---\n'));
+  return 0;
+}
