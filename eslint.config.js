@@ -45,6 +45,8 @@ export default tseslint.config(
         structuredClone: 'readonly',
         setInterval: 'readonly',
         clearInterval: 'readonly',
+        Request: 'readonly',
+        Response: 'readonly',
       },
     },
   },
