@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { createServer } from 'node:https';
+import { createServer as createPlainServer, type RequestListener } from 'node:http';
+import { createServer, Server as HttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from '../command.js';
@@ -28,6 +29,8 @@ Options:
   --host ADDR                address to listen on (default 0.0.0.0)
   --tls-cert-file FILE       serving certificate (PEM); re-read when it changes on disk
   --tls-private-key-file F   its private key (PEM)
+  --plain-http               serve plain HTTP, for a platform that terminates TLS in front of
+                             the webhook (a Knative Service); the API server only calls HTTPS
   --dev-cert-dir DIR         without certificate files: where the generated self-signed
                              certificate (also the CA to trust) is written
                              (default: $TMPDIR/redis-replication-webhook-dev)
@@ -56,6 +59,7 @@ const options = {
   'tls-cert-file': { type: 'string' },
   'tls-private-key-file': { type: 'string' },
   'dev-cert-dir': { type: 'string', default: join(tmpdir(), 'redis-replication-webhook-dev') },
+  'plain-http': { type: 'boolean', default: false },
   policies: { type: 'string' },
   'watch-cluster-policies': { type: 'boolean', default: false },
   'check-services': { type: 'boolean', default: false },
@@ -78,10 +82,19 @@ export const serveCommand: Command = {
     if ((certFile === undefined) !== (keyFile === undefined)) throw new Error('--tls-cert-file and --tls-private-key-file go together');
     const shutdownDelay = durationMs('shutdown-delay-seconds', values['shutdown-delay-seconds']);
     const shutdownGrace = durationMs('shutdown-grace-seconds', values['shutdown-grace-seconds']);
-    const certificates = certFile && keyFile ? fileCertificateSource(certFile, keyFile) : await devCertificateSource(values['dev-cert-dir']);
+    const plain = values['plain-http'];
+    if (plain && certFile !== undefined) throw new Error('--plain-http: found it with --tls-cert-file; the platform in front holds the certificate');
+    // Behind a platform that terminates TLS (Knative), no certificate of our own.
+    const certificates = plain
+      ? undefined
+      : certFile && keyFile
+        ? fileCertificateSource(certFile, keyFile)
+        : await devCertificateSource(values['dev-cert-dir']);
     const metrics = webhookMetrics();
-    metrics.certificateExpiry.set(certificateExpirySeconds(certificates.current().cert));
-    certificates.onChange((pair) => metrics.certificateExpiry.set(certificateExpirySeconds(pair.cert)));
+    if (certificates) {
+      metrics.certificateExpiry.set(certificateExpirySeconds(certificates.current().cert));
+      certificates.onChange((pair) => metrics.certificateExpiry.set(certificateExpirySeconds(pair.cert)));
+    }
     const clusterPolicies = values['watch-cluster-policies'] ? kubernetesClusterPolicyWatch() : undefined;
     const policies = await policyStore(values.policies, (result) => metrics.policyReloads.inc({ result }), clusterPolicies);
     const cluster = kubernetesClusterReads({ services: values['check-services'], onRead: (object) => metrics.apiReads.inc({ object }) });
@@ -116,17 +129,17 @@ export const serveCommand: Command = {
       }),
       metrics.registry,
     );
-    const server = createServer(
-      // A TLS handshake or a request still incomplete after its timeout is cut off, checked every second.
-      { ...certificates.current(), ...serverTlsSettings, handshakeTimeout: 10_000, connectionsCheckingInterval: 1_000 },
-      (req, res) => {
-        // Once the listener is closed, a keep-alive client must not reuse its connection: tell it so.
-        if (listenerClosed) res.setHeader('connection', 'close');
-        app(req, res);
-      },
-    );
+    const listener: RequestListener = (req, res) => {
+      // Once the listener is closed, a keep-alive client must not reuse its connection: tell it so.
+      if (listenerClosed) res.setHeader('connection', 'close');
+      app(req, res);
+    };
+    // A TLS handshake or a request still incomplete after its timeout is cut off, checked every second.
+    const server = certificates
+      ? createServer({ ...certificates.current(), ...serverTlsSettings, handshakeTimeout: 10_000, connectionsCheckingInterval: 1_000 }, listener)
+      : createPlainServer({ connectionsCheckingInterval: 1_000 }, listener);
     // New handshakes get the new certificate; connections already open keep theirs.
-    certificates.onChange((pair) => server.setSecureContext({ ...pair, ...serverTlsSettings }));
+    if (certificates && server instanceof HttpsServer) certificates.onChange((pair) => server.setSecureContext({ ...pair, ...serverTlsSettings }));
     // The API server's client reuses connections; keep them open longer than its idle timeout.
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 10_000;
@@ -158,7 +171,7 @@ export const serveCommand: Command = {
           const deadline = setTimeout(() => server.closeAllConnections(), shutdownGrace);
           deadline.unref();
           server.close(() => {
-            certificates.close();
+            certificates?.close();
             policies.close();
             watched.labeledStatefulSets?.close();
             watched.services?.close();

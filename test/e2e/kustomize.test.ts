@@ -51,6 +51,10 @@ beforeAll(async () => {
   // What the overlays need to exist first, as docs/deployment.md says: cert-manager's CRDs and ours,
   // established; and the namespace, which a dry run would not create for the objects in it.
   const certManagerCrds = execFileSync('bash', [`${repo}test/cluster/cert-manager-crds.sh`], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  // Knative Serving's CRDs, for the Knative overlay, from the Go module proxy likewise.
+  const knativeCrds = execFileSync('bash', [`${repo}test/cluster/knative-crds.sh`], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  await kubectlOk(['apply', '--server-side', '-f', '-'], knativeCrds);
+  await kubectlOk(['wait', '--for', 'condition=established', '--timeout=60s', '-f', '-'], knativeCrds);
   // Server-side: the largest CRD is too big for client-side apply's last-applied annotation.
   await kubectlOk(['apply', '--server-side', '-f', '-'], certManagerCrds);
   await kubectlOk(['apply', '-f', ourCrd]);
@@ -67,7 +71,7 @@ afterAll(async () => {
   if (createdNamespace) await kubectl(['delete', 'namespace', systemNamespace, '--wait=false']);
 });
 
-describe.each(['default', 'production'])('kustomize/overlays/%s', (overlay) => {
+describe.each(['default', 'production', 'knative'])('kustomize/overlays/%s', (overlay) => {
   test.each([
     ['client-side apply', []],
     ['server-side apply', ['--server-side']],
@@ -85,8 +89,13 @@ describe.each(['default', 'production'])('kustomize/overlays/%s', (overlay) => {
       for (const line of lines) expect(line).toMatch(/\(server dry run\)$/);
       for (const { kind, metadata } of objects)
         expect(result.stdout).toMatch(new RegExp(`^${kind.toLowerCase()}(\\.[a-z0-9.-]+)?/${escapeRegExp(metadata.name)} `, 'm'));
+      // The Knative overlay has Knative's TLS in place of the webhook's own certificates.
       expect(objects.map((o) => o.kind)).toEqual(
-        expect.arrayContaining(['Certificate', 'Issuer', 'ReplicationPolicy', 'ValidatingWebhookConfiguration']),
+        expect.arrayContaining(
+          overlay === 'knative'
+            ? ['Service', 'ReplicationPolicy', 'ValidatingWebhookConfiguration']
+            : ['Certificate', 'Issuer', 'ReplicationPolicy', 'ValidatingWebhookConfiguration'],
+        ),
       );
       // Nothing was stored: the local registration is as it was.
       expect(await registeredClientConfigs()).toBe(registered);

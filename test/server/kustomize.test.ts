@@ -288,6 +288,30 @@ describe.each(['kustomize/overlays/default', 'kustomize/overlays/production'])('
 });
 
 describe('overlays', () => {
+  test("knative: a Knative Service in place of the Deployment, serving plain HTTP behind Knative's TLS, the webhooks calling its cluster-local route", async () => {
+    const docs = await build('kustomize/overlays/knative');
+    expect(docs.filter((d) => ['Deployment', 'PodDisruptionBudget', 'Certificate', 'Issuer'].includes(d.kind))).toEqual([]);
+    const service = one(docs, 'Service');
+    expect(service.apiVersion).toBe('serving.knative.dev/v1');
+    expect(service.metadata.labels['networking.knative.dev/visibility']).toBe('cluster-local');
+    expect(service.spec.template.metadata.annotations['autoscaling.knative.dev/min-scale']).toBe('1');
+    const container = service.spec.template.spec.containers[0];
+    expect(container.args).toEqual(
+      expect.arrayContaining(['serve', '--plain-http', '--watch-statefulsets', '--check-services', '--watch-cluster-policies']),
+    );
+    // The policies ConfigMap by its generated name, hash included.
+    expect(service.spec.template.spec.volumes[0].configMap.name).toBe(one(docs, 'ConfigMap').metadata.name);
+    const route = `https://${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local`;
+    for (const webhook of webhooks(docs))
+      expect(webhook.clientConfig).toEqual({ url: `${route}${webhook.name === 'mutate.redis-replication.io' ? '/mutate' : '/validate'}` });
+    for (const configuration of docs.filter((d) => d.kind.endsWith('WebhookConfiguration'))) {
+      expect(configuration.metadata.annotations).toEqual(
+        expect.objectContaining({ 'cert-manager.io/inject-ca-from-secret': 'cert-manager/knative-serving-ca' }),
+      );
+      expect(configuration.metadata.annotations['cert-manager.io/inject-ca-from']).toBeUndefined();
+    }
+  });
+
   test('default keeps the scale webhook fail-open', async () => {
     const scale = webhooks(await build('kustomize/overlays/default')).find((w) => w.name === 'validate-scale.redis-replication.io');
     expect(scale.failurePolicy).toBe('Ignore');
