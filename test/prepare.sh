@@ -28,6 +28,12 @@ for tool in ip unshare nsenter setpriv; do
 done
 [ "$(id -u)" = 0 ] || { echo "prepare: FAILED: the tests that run pods (kubelet stand-in) need root for network and mount namespaces" >&2; exit 1; }
 
+# AWS's linter for the Lambda example's SAM template, from PyPI.
+if ! python3 -c "import cfnlint.runner" >/dev/null 2>&1; then
+  echo "prepare: cfn-lint is missing; installing it from PyPI" >&2
+  python3 -m pip install --quiet cfn-lint==1.51.0 >&2 || { echo "prepare: FAILED: pip install cfn-lint==1.51.0" >&2; exit 1; }
+fi
+
 # The tests start the CLI from dist/, as users do, and import the function-host bundle.
 npm run bundle --silent >/dev/null
 
