@@ -1,5 +1,6 @@
-// The Lambda handler: the package's bundle (npm run bundle, copied here as webhook.mjs by the build step in
-// README.md) with the policies this cluster uses, bundled at build time.
-import { createLambdaHandler, defaultPolicy } from './webhook.mjs';
+// The Lambda handler: the package's bundle and the policies of policies/, bundled at build time
+// (npm run bundle writes both to dist/function/; the deploy step in template.yaml copies them here).
+import { policies } from './policies.mjs';
+import { createLambdaHandler } from './webhook.mjs';
 
-export const handler = createLambdaHandler({ policies: [defaultPolicy] });
+export const handler = createLambdaHandler({ policies });

@@ -21,6 +21,7 @@ test('the handler answers a function URL event', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'rrw-lambda-'));
   copyFileSync(join(example, 'handler.mjs'), join(dir, 'handler.mjs'));
   copyFileSync(bundle, join(dir, 'webhook.mjs'));
+  copyFileSync(join(bundle, '..', 'policies.mjs'), join(dir, 'policies.mjs'));
   const { handler } = (await import(join(dir, 'handler.mjs'))) as { handler: (event: unknown) => Promise<{ statusCode: number; body: string }> };
   const review = {
     apiVersion: 'admission.k8s.io/v1',
