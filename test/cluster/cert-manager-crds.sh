@@ -13,16 +13,8 @@ VERSION="${1:-v1.16.5}"
 log() { echo "[cert-manager-crds] $*" >&2; }
 fail() { log "$*"; exit 1; }
 
-command -v go >/dev/null || fail "go is required: the CRDs come from the Go module proxy ($MODULE@$VERSION)"
-# Outside any module, with no toolchain switch and no caller's GOFLAGS (e.g. -mod=vendor) in the way.
-export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-if ! info="$(cd "$work" && go mod download -json "$MODULE@$VERSION" 2>&1)"; then
-  fail "could not download $MODULE@$VERSION from the Go module proxy ($(go env GOPROXY)):
-$info"
-fi
-dir="$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p' <<<"$info")"
+source "$(dirname "${BASH_SOURCE[0]}")/go-module.sh"
+dir="$(go_module_dir "$MODULE" "$VERSION")"
 crds=("$dir"/deploy/crds/crd-*.yaml)
 [[ -f "${crds[0]}" ]] || fail "no deploy/crds/crd-*.yaml in $MODULE@$VERSION (${dir:-no module directory}): has the layout changed?"
 

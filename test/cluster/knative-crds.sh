@@ -11,15 +11,8 @@ VERSION="${1:-v0.51.0}"
 log() { echo "[knative-crds] $*" >&2; }
 fail() { log "$*"; exit 1; }
 
-command -v go >/dev/null || fail "go is required: the CRDs come from the Go module proxy ($MODULE@$VERSION)"
-export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-if ! info="$(cd "$work" && go mod download -json "$MODULE@$VERSION" 2>&1)"; then
-  fail "could not download $MODULE@$VERSION from the Go module proxy ($(go env GOPROXY)):
-$info"
-fi
-dir="$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p' <<<"$info")"
+source "$(dirname "${BASH_SOURCE[0]}")/go-module.sh"
+dir="$(go_module_dir "$MODULE" "$VERSION")"
 crds=("$dir"/config/core/300-resources/*.yaml)
 [[ -f "${crds[0]}" ]] || fail "no config/core/300-resources/*.yaml in $MODULE@$VERSION (${dir:-no module directory}): has the layout changed?"
 for file in "${crds[@]}"; do
