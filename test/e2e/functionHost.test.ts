@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer, type AddressInfo, type Server } from 'node:net';
+import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,8 @@ writeFileSync(join(dir, 'tls.crt'), cert);
 writeFileSync(join(dir, 'tls.key'), key);
 
 let proxy: Server;
+// The API server keeps its connections alive; close() would wait for them, so the test ends them itself.
+const sockets = new Set<Socket>();
 let child: ChildProcess | undefined;
 let coldStart: { connectedAt: number; readyAt?: number; readyMs?: number } | undefined;
 
@@ -40,14 +42,23 @@ function startHost(): Promise<number> {
   }));
 }
 
+function track(socket: Socket): Socket {
+  sockets.add(socket);
+  socket.once('close', () => sockets.delete(socket));
+  return socket;
+}
+
 beforeAll(async () => {
   proxy = createServer((socket) => {
     socket.pause();
+    track(socket);
     void startHost().then((port) => {
-      const upstream = createConnection({ host: '127.0.0.1', port }, () => {
-        socket.pipe(upstream).pipe(socket);
-        socket.resume();
-      });
+      const upstream = track(
+        createConnection({ host: '127.0.0.1', port }, () => {
+          socket.pipe(upstream).pipe(socket);
+          socket.resume();
+        }),
+      );
       upstream.on('error', () => socket.destroy());
       socket.on('error', () => upstream.destroy());
     });
@@ -61,8 +72,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await kubectl(['delete', 'namespace', ns, '--wait=false']);
+  const exited = child && child.exitCode === null ? new Promise((resolve) => child!.once('exit', resolve)) : undefined;
   child?.kill();
-  await new Promise((resolve) => proxy.close(resolve));
+  const closed = new Promise((resolve) => proxy.close(resolve));
+  for (const socket of sockets) socket.destroy();
+  await Promise.all([exited, closed]);
   // The in-cluster webhook registered again, for the test files after this one.
   execFileSync('bash', [`${cluster}webhook-up.sh`], { stdio: ['ignore', 'ignore', 'inherit'] });
 }, 60_000);
