@@ -22,6 +22,8 @@ export interface Subject {
  */
 export interface AdmissionDecision {
   subject?: Subject;
+  /** The name of the policy that decided a StatefulSet, when one could be selected. */
+  policy?: string;
   patch: PatchOperation[];
   findings: Finding[];
 }

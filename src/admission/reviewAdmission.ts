@@ -84,12 +84,13 @@ export function decideAdmission(endpoint: Endpoint, request: AdmissionRequest, c
     ...(context.service === undefined ? {} : { service: context.service }),
   };
   const findings = validateStatefulSet(sts, ruleContext);
-  if (endpoint === 'validate') return { subject, patch: [], findings };
+  const policy = selection.policy.name;
+  if (endpoint === 'validate') return { subject, policy, patch: [], findings };
   // What will be refused is left as the user wrote it: the validating webhook then names their own
   // fields (wiring the start would move their arguments), and nothing is injected into a refused object.
   // Findings are the validating webhook's to report, once.
-  if (findings.some((f) => f.enforcement === 'deny')) return { subject, patch: [], findings: [] };
-  return { subject, patch: mutateStatefulSet(sts, request.oldObject as V1StatefulSet | undefined, ruleContext), findings: [] };
+  if (findings.some((f) => f.enforcement === 'deny')) return { subject, policy, patch: [], findings: [] };
+  return { subject, policy, patch: mutateStatefulSet(sts, request.oldObject as V1StatefulSet | undefined, ruleContext), findings: [] };
 }
 
 /**
@@ -120,7 +121,7 @@ function decideScale(request: AdmissionRequest, namespace: string, context: Revi
   if (!selection.ok) return { subject, patch: [], findings: [{ enforcement: 'deny', message: selection.error }] };
   const scaled: V1StatefulSet = { ...parent, spec: { ...parent.spec!, replicas: scale?.spec?.replicas ?? 0 } };
   const ruleContext = { policy: selection.policy, namespace, operation: request.operation, setup: redisSetup(scaled, selection.policy) };
-  return { subject, patch: [], findings: validateStatefulSet(scaled, ruleContext, [replicas]) };
+  return { subject, policy: selection.policy.name, patch: [], findings: validateStatefulSet(scaled, ruleContext, [replicas]) };
 }
 
 /** The same checks and messages as a policy file gets (validatePolicyDocument), every error at once. */

@@ -1,0 +1,123 @@
+import type { V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import fastJsonPatch from 'fast-json-patch';
+import type { AdmissionRequest } from '../admission/admissionReview.js';
+import { describeFinding } from '../admission/admissionResponse.js';
+import { isDenied, type AdmissionDecision } from '../admission/admissionDecision.js';
+import { jsonPatchDiff } from '../admission/jsonPatchDiff.js';
+import { decideAdmission } from '../admission/reviewAdmission.js';
+import { ruleNames, type EffectivePolicy, type RuleName } from '../policy/replicationPolicy.js';
+import { mutatedByAnnotation } from '../rules/replicationNames.js';
+import { webhookVersion } from '../webhookVersion.js';
+
+/** The Policy WG's result values, of which an audit gives these. */
+export type AuditOutcome = 'pass' | 'fail' | 'warn' | 'skip';
+
+/**
+ * What the audit checks besides the policy's rules: `policy`, that a policy governs the object at all;
+ * `wiring`, that what the mutating webhook injects is stored (and by this version of it).
+ */
+export type AuditCheck = RuleName | 'policy' | 'wiring';
+
+export interface AuditResult {
+  check: AuditCheck;
+  outcome: AuditOutcome;
+  /** The webhook's own words for a failure or warning (`field: found X; allowed Y [rule r]`); what passed, otherwise. */
+  message: string;
+}
+
+/** One stored StatefulSet, judged now: every rule, the policy choice and the wiring. */
+export interface StatefulSetAudit {
+  namespace: string;
+  name: string;
+  uid?: string;
+  /** The governing policy's name; absent when none can be selected (then `policy` fails). */
+  policy?: string;
+  results: AuditResult[];
+}
+
+function storedRequest(sts: V1StatefulSet, namespace: string): AdmissionRequest {
+  const name = sts.metadata?.name ?? '';
+  return {
+    uid: `audit:${namespace}/${name}`,
+    kind: { group: 'apps', version: 'v1', kind: 'StatefulSet' },
+    resource: { group: 'apps', version: 'v1', resource: 'statefulsets' },
+    name,
+    namespace,
+    // With no old object every mutator runs: the question is what the webhook would make of it today.
+    operation: 'UPDATE',
+    object: sts,
+    dryRun: true,
+  };
+}
+
+function ruleResults(validation: AdmissionDecision): AuditResult[] {
+  return ruleNames.map((rule) => {
+    const findings = validation.findings.filter((f) => f.rule === rule);
+    if (findings.length === 0) return { check: rule, outcome: 'pass', message: `rule ${rule} passed` };
+    return { check: rule, outcome: isDenied({ ...validation, findings }) ? 'fail' : 'warn', message: findings.map(describeFinding).join('\n') };
+  });
+}
+
+function withoutMutatedBy(sts: V1StatefulSet): V1StatefulSet {
+  const annotations = { ...sts.metadata?.annotations };
+  delete annotations[mutatedByAnnotation];
+  return { ...sts, metadata: { ...sts.metadata, annotations } };
+}
+
+const shownPaths = 5;
+
+function wiringResult(stored: V1StatefulSet, mutation: AdmissionDecision): AuditResult {
+  const recorded = stored.metadata?.annotations?.[mutatedByAnnotation];
+  const current = `redis-replication-webhook/${webhookVersion}`;
+  if (mutation.patch.length === 0) return { check: 'wiring', outcome: 'pass', message: `wired as ${current} wires it (${recorded ?? 'no record'})` };
+  if (recorded === undefined)
+    return {
+      check: 'wiring',
+      outcome: 'fail',
+      message:
+        `metadata.annotations["${mutatedByAnnotation}"]: found none; the StatefulSet was stored without the mutating webhook ` +
+        `(created while it was not registered, or where it does not run), so its pods start as unrelated Redis servers; ` +
+        `apply it again (kubectl apply, an Argo CD sync) with the webhook running`,
+    };
+  const mutated = fastJsonPatch.applyPatch(structuredClone(stored), mutation.patch, false, false).newDocument;
+  const changes = jsonPatchDiff(withoutMutatedBy(stored), withoutMutatedBy(mutated)).map((op) => op.path);
+  const listed = changes.slice(0, shownPaths).join(', ') + (changes.length > shownPaths ? `, and ${changes.length - shownPaths} more` : '');
+  return {
+    check: 'wiring',
+    outcome: 'warn',
+    message:
+      `metadata.annotations["${mutatedByAnnotation}"]: found "${recorded}"; running ${current}` +
+      (changes.length === 0
+        ? ', which injects the same: applying it again only updates the record'
+        : `, which would change ${listed}: apply it again to roll the pods onto it`),
+  };
+}
+
+/**
+ * A StatefulSet as stored, judged by the webhook's own core: the validating webhook's findings per rule,
+ * and whether the mutating webhook would still change it. `service` is its governing Service as the
+ * cluster holds it (null: none). Undefined for a StatefulSet that is not ours (no label).
+ */
+export function auditStatefulSet(sts: V1StatefulSet, policies: readonly EffectivePolicy[], service: V1Service | null): StatefulSetAudit | undefined {
+  const namespace = sts.metadata?.namespace ?? 'default';
+  const request = storedRequest(sts, namespace);
+  const validation = decideAdmission('validate', request, { policies, service });
+  if (validation.subject === undefined) return undefined;
+  const audit: StatefulSetAudit = {
+    namespace,
+    name: sts.metadata?.name ?? '',
+    ...(sts.metadata?.uid !== undefined ? { uid: sts.metadata.uid } : {}),
+    ...(validation.policy !== undefined ? { policy: validation.policy } : {}),
+    results: [],
+  };
+  const unselected = validation.findings.filter((f) => f.rule === undefined);
+  if (validation.policy === undefined) {
+    audit.results.push({ check: 'policy', outcome: 'fail', message: unselected.map(describeFinding).join('\n') });
+    return audit;
+  }
+  audit.results.push({ check: 'policy', outcome: 'pass', message: `governed by policy ${validation.policy}` }, ...ruleResults(validation));
+  if (isDenied(validation))
+    audit.results.push({ check: 'wiring', outcome: 'skip', message: 'not checked: the webhook injects nothing into a StatefulSet it refuses' });
+  else audit.results.push(wiringResult(sts, decideAdmission('mutate', request, { policies })));
+  return audit;
+}

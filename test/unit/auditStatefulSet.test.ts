@@ -1,0 +1,113 @@
+import type { V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import fastJsonPatch from 'fast-json-patch';
+import { auditStatefulSet, type StatefulSetAudit } from '../../src/audit/auditStatefulSet.js';
+import { admitStatefulSet } from '../../src/check/admitStatefulSet.js';
+import { effectivePolicy } from '../../src/policy/effectivePolicy.js';
+import { policySet } from '../../src/policy/policySet.js';
+import { ruleNames } from '../../src/policy/replicationPolicy.js';
+import { initContainerName, mutatedByAnnotation, policyAnnotation } from '../../src/rules/replicationNames.js';
+import { webhookVersion } from '../../src/webhookVersion.js';
+import { sampleStatefulSet } from '../fixtures/statefulSet.js';
+
+const caches = effectivePolicy({
+  apiVersion: 'redis-replication.io/v1alpha1',
+  kind: 'ReplicationPolicy',
+  metadata: { name: 'caches' },
+  spec: { namespaces: ['caches'], replicas: { min: 2, max: 5 }, rules: { replicas: 'warn' } },
+});
+const policies = policySet([caches]);
+const headless: V1Service = { metadata: { name: 'cache-headless' }, spec: { clusterIP: 'None' } };
+
+/** A StatefulSet as the cluster stores it after the webhook admitted it. */
+function wired(sts: V1StatefulSet = sampleStatefulSet()): V1StatefulSet {
+  const admission = admitStatefulSet(sts, sts.metadata!.namespace!, policies, headless);
+  if (!admission.allowed) throw new Error(admission.message);
+  return fastJsonPatch.applyPatch(structuredClone(sts), admission.patch, true, false).newDocument;
+}
+
+const outcomes = (audit: StatefulSetAudit | undefined) => Object.fromEntries(audit!.results.map((r) => [r.check, r.outcome]));
+const resultOf = (audit: StatefulSetAudit | undefined, check: string) => audit!.results.find((r) => r.check === check)!;
+
+test('a StatefulSet the webhook wired passes every rule, the policy choice and the wiring', () => {
+  const audit = auditStatefulSet(wired(), policies, headless);
+  expect(audit).toMatchObject({ namespace: 'default', name: 'cache', policy: 'default' });
+  expect(outcomes(audit)).toEqual(Object.fromEntries(['policy', ...ruleNames, 'wiring'].map((check) => [check, 'pass'])));
+});
+
+test('a labeled StatefulSet stored without the mutating webhook fails the wiring, naming the fix', () => {
+  const wiring = resultOf(auditStatefulSet(sampleStatefulSet(), policies, headless), 'wiring');
+  expect(wiring.outcome).toBe('fail');
+  expect(wiring.message).toContain(`metadata.annotations["${mutatedByAnnotation}"]: found none`);
+  expect(wiring.message).toContain('apply it again');
+});
+
+test('a rule broken as stored fails with the webhook message; the wiring of a refused object is skipped', () => {
+  const sts = wired();
+  sts.spec!.replicas = 40;
+  const audit = auditStatefulSet(sts, policies, headless);
+  expect(resultOf(audit, 'replicas')).toEqual({
+    check: 'replicas',
+    outcome: 'fail',
+    message: 'spec.replicas: found 40; allowed 2 to 9 (policy "default") [rule replicas]',
+  });
+  expect(resultOf(audit, 'wiring').outcome).toBe('skip');
+  expect(resultOf(audit, 'serviceName').outcome).toBe('pass');
+});
+
+test('a rule the policy only warns about is a warn', () => {
+  const sts = wired(sampleStatefulSet());
+  sts.metadata!.namespace = 'caches';
+  sts.spec!.replicas = 7;
+  const audit = auditStatefulSet(sts, policies, headless);
+  expect(audit!.policy).toBe('caches');
+  expect(resultOf(audit, 'replicas')).toMatchObject({ outcome: 'warn', message: expect.stringContaining('found 7') as string });
+});
+
+test('the governing Service as the cluster holds it counts: none warns, a ClusterIP one fails', () => {
+  expect(resultOf(auditStatefulSet(wired(), policies, null), 'serviceName').outcome).toBe('warn');
+  const clusterIp: V1Service = { metadata: { name: 'cache-headless' }, spec: { clusterIP: '10.0.0.12' } };
+  expect(resultOf(auditStatefulSet(wired(), policies, clusterIp), 'serviceName').outcome).toBe('fail');
+});
+
+describe('wiring by an earlier version', () => {
+  const older = (sts: V1StatefulSet) => {
+    sts.metadata!.annotations![mutatedByAnnotation] = 'redis-replication-webhook/0.0.9 policy=default';
+    return sts;
+  };
+
+  test('the same wiring under an older record warns that only the record would change', () => {
+    const wiring = resultOf(auditStatefulSet(older(wired()), policies, headless), 'wiring');
+    expect(wiring.outcome).toBe('warn');
+    expect(wiring.message).toBe(
+      `metadata.annotations["${mutatedByAnnotation}"]: found "redis-replication-webhook/0.0.9 policy=default"; running redis-replication-webhook/${webhookVersion}, which injects the same: applying it again only updates the record`,
+    );
+  });
+
+  test('different wiring names what this version would change', () => {
+    const sts = older(wired());
+    sts.spec!.template.spec!.initContainers = sts.spec!.template.spec!.initContainers!.filter((c) => c.name !== initContainerName);
+    const wiring = resultOf(auditStatefulSet(sts, policies, headless), 'wiring');
+    expect(wiring.outcome).toBe('warn');
+    expect(wiring.message).toMatch(/which would change \/spec\/template\/spec\/initContainers.*: apply it again to roll the pods onto it$/);
+  });
+});
+
+test('a StatefulSet that names a policy its namespace does not have fails the policy check and nothing else', () => {
+  const sts = wired();
+  sts.metadata!.annotations![policyAnnotation] = 'caches';
+  const audit = auditStatefulSet(sts, policies, headless);
+  expect(audit!.policy).toBeUndefined();
+  expect(audit!.results).toEqual([
+    {
+      check: 'policy',
+      outcome: 'fail',
+      message: `metadata.annotations["${policyAnnotation}"]: found "caches"; allowed: a policy for namespace "default" (default)`,
+    },
+  ]);
+});
+
+test('a StatefulSet without the label is none of the audit', () => {
+  const sts = sampleStatefulSet();
+  delete sts.metadata!.labels!['redis-replication'];
+  expect(auditStatefulSet(sts, policies, headless)).toBeUndefined();
+});
