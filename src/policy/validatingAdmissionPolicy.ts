@@ -1,5 +1,5 @@
 import type { EffectivePolicy, RuleName } from './replicationPolicy.js';
-import { enabledLabel, initContainerName, policyAnnotation, userConfigAnnotation } from '../rules/replicationNames.js';
+import { enabledLabel, initContainerName, managedByLabel, policyAnnotation, userConfigAnnotation } from '../rules/replicationNames.js';
 
 // The validating half as ValidatingAdmissionPolicies (CEL, admissionregistration.k8s.io/v1, Kubernetes 1.30+):
 // what the API server itself can enforce from the policies with no webhook at all, e.g. while the webhook is
@@ -138,7 +138,7 @@ export function validatingAdmissionPolicies(policies: readonly EffectivePolicy[]
         {
           apiVersion: 'admissionregistration.k8s.io/v1',
           kind: 'ValidatingAdmissionPolicy',
-          metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'redis-replication-webhook' } },
+          metadata: { name, labels: { [managedByLabel.key]: managedByLabel.value } },
           spec: {
             failurePolicy: 'Fail',
             matchConstraints: {
@@ -158,7 +158,7 @@ export function validatingAdmissionPolicies(policies: readonly EffectivePolicy[]
         {
           apiVersion: 'admissionregistration.k8s.io/v1',
           kind: 'ValidatingAdmissionPolicyBinding',
-          metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'redis-replication-webhook' } },
+          metadata: { name, labels: { [managedByLabel.key]: managedByLabel.value } },
           spec: {
             policyName: name,
             validationActions: enforcement === 'deny' ? ['Deny'] : ['Warn'],

@@ -15,6 +15,10 @@ export const configVolumeName = 'redis-replication-config';
 export const configDir = '/etc/redis-replication';
 export const configFile = `${configDir}/redis.conf`;
 export const redisPortName = 'redis';
+/** On the objects the webhook itself creates (exported policies, audit reports), so they can be listed and pruned. */
+export const managedByLabel = { key: 'app.kubernetes.io/managed-by', value: 'redis-replication-webhook' } as const;
+/** The audit's PolicyReport, one per namespace that holds labeled StatefulSets. */
+export const policyReportName = 'redis-replication';
 
 // Environment variables the webhook sets on its init container and the Redis container; the role script
 // and the probes read them.
