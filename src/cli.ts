@@ -15,6 +15,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'validate policy files (policies validate [DIR])',
     load: async () => (await import('./policyFiles/policiesCommand.js')).policiesCommand,
   },
+  audit: {
+    summary: 'judge the labeled StatefulSets a cluster already stores, as the webhook would',
+    load: async () => (await import('./auditor/auditCommand.js')).auditCommand,
+  },
   verify: {
     summary: 'check that a replication group replicates (the promotion check)',
     load: async () => (await import('./verify/verifyCommand.js')).verifyCommand,

@@ -66,6 +66,16 @@ function withoutMutatedBy(sts: V1StatefulSet): V1StatefulSet {
 
 const shownPaths = 5;
 
+/**
+ * The fix for wiring that is missing or dated. Not "apply it again": kubectl sends nothing when the file
+ * did not change, and an update that leaves the pod template alone is not rewired (so a scale never rolls
+ * the pods). A restart changes the template, so the update is wired, and the pods must roll anyway.
+ */
+function rewire(sts: V1StatefulSet): string {
+  const name = sts.metadata?.name ?? '';
+  return `run kubectl rollout restart statefulset/${name} -n ${sts.metadata?.namespace ?? 'default'} with the webhook running (any change of the pod template does it): the update is wired and the pods roll onto it`;
+}
+
 function wiringResult(stored: V1StatefulSet, mutation: AdmissionDecision): AuditResult {
   const recorded = stored.metadata?.annotations?.[mutatedByAnnotation];
   const current = `redis-replication-webhook/${webhookVersion}`;
@@ -77,7 +87,7 @@ function wiringResult(stored: V1StatefulSet, mutation: AdmissionDecision): Audit
       message:
         `metadata.annotations["${mutatedByAnnotation}"]: found none; the StatefulSet was stored without the mutating webhook ` +
         `(created while it was not registered, or where it does not run), so its pods start as unrelated Redis servers; ` +
-        `apply it again (kubectl apply, an Argo CD sync) with the webhook running`,
+        rewire(stored),
     };
   const mutated = fastJsonPatch.applyPatch(structuredClone(stored), mutation.patch, false, false).newDocument;
   const changes = jsonPatchDiff(withoutMutatedBy(stored), withoutMutatedBy(mutated)).map((op) => op.path);
@@ -87,9 +97,7 @@ function wiringResult(stored: V1StatefulSet, mutation: AdmissionDecision): Audit
     outcome: 'warn',
     message:
       `metadata.annotations["${mutatedByAnnotation}"]: found "${recorded}"; running ${current}` +
-      (changes.length === 0
-        ? ', which injects the same: applying it again only updates the record'
-        : `, which would change ${listed}: apply it again to roll the pods onto it`),
+      (changes.length === 0 ? ', which injects the same: only the record differs' : `, which would change ${listed}; ${rewire(stored)}`),
   };
 }
 

@@ -1,6 +1,8 @@
 import type { KubernetesObject, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { asTheMessagesSay, corpusObjects, corpusTable, statefulSetOf, type Verdict } from '../fixtures/corpus.js';
+import type { StatefulSetAudit } from '../../src/audit/auditStatefulSet.js';
 import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
+import { runCli } from '../fixtures/runCli.js';
 import { eventually } from '../fixtures/eventually.js';
 import { statefulSetPod } from '../fixtures/kubelet/statefulSetPods.js';
 
@@ -72,6 +74,12 @@ describe.each(table)('$file', ({ file, asFound, asTheMessagesSay: fixed }) => {
     expect(verdictOf(applied)).toEqual(fixed);
     const stored = JSON.parse(await kubectlOk(['get', 'statefulset', sts.metadata!.name!, '-n', ns, '-o', 'json'])) as V1StatefulSet;
     expect(stored.metadata!.annotations?.['redis-replication/mutated-by']).toBeDefined();
+    // The audit of it as stored (defaulted by the API server) agrees: wired as this webhook wires it, the same warnings.
+    const audit = await runCli(['audit', '-n', ns, '--policies', process.env.RRW_POLICIES_DIR!, '--output', 'json']);
+    expect(audit).toMatchObject({ code: 0, stderr: '' });
+    const [results] = (JSON.parse(audit.stdout) as { statefulSets: StatefulSetAudit[] }).statefulSets.map((a) => a.results);
+    expect(results.find((r) => r.check === 'wiring')?.outcome).toBe('pass');
+    expect(results.filter((r) => r.outcome === 'warn').map((r) => r.check)).toEqual(fixed.warned);
     const pod = `${sts.metadata!.name}-0`;
     await eventually(
       async () => {

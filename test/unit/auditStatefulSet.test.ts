@@ -38,7 +38,7 @@ test('a labeled StatefulSet stored without the mutating webhook fails the wiring
   const wiring = resultOf(auditStatefulSet(sampleStatefulSet(), policies, headless), 'wiring');
   expect(wiring.outcome).toBe('fail');
   expect(wiring.message).toContain(`metadata.annotations["${mutatedByAnnotation}"]: found none`);
-  expect(wiring.message).toContain('apply it again');
+  expect(wiring.message).toContain('run kubectl rollout restart statefulset/cache -n default with the webhook running');
 });
 
 test('a rule broken as stored fails with the webhook message; the wiring of a refused object is skipped', () => {
@@ -75,11 +75,11 @@ describe('wiring by an earlier version', () => {
     return sts;
   };
 
-  test('the same wiring under an older record warns that only the record would change', () => {
+  test('the same wiring under an older record warns that only the record differs', () => {
     const wiring = resultOf(auditStatefulSet(older(wired()), policies, headless), 'wiring');
     expect(wiring.outcome).toBe('warn');
     expect(wiring.message).toBe(
-      `metadata.annotations["${mutatedByAnnotation}"]: found "redis-replication-webhook/0.0.9 policy=default"; running redis-replication-webhook/${webhookVersion}, which injects the same: applying it again only updates the record`,
+      `metadata.annotations["${mutatedByAnnotation}"]: found "redis-replication-webhook/0.0.9 policy=default"; running redis-replication-webhook/${webhookVersion}, which injects the same: only the record differs`,
     );
   });
 
@@ -88,7 +88,9 @@ describe('wiring by an earlier version', () => {
     sts.spec!.template.spec!.initContainers = sts.spec!.template.spec!.initContainers!.filter((c) => c.name !== initContainerName);
     const wiring = resultOf(auditStatefulSet(sts, policies, headless), 'wiring');
     expect(wiring.outcome).toBe('warn');
-    expect(wiring.message).toMatch(/which would change \/spec\/template\/spec\/initContainers.*: apply it again to roll the pods onto it$/);
+    expect(wiring.message).toMatch(
+      /which would change \/spec\/template\/spec\/initContainers.*; run kubectl rollout restart statefulset\/cache -n default .*: the update is wired and the pods roll onto it$/,
+    );
   });
 });
 

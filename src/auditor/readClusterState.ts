@@ -1,0 +1,63 @@
+import type { V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import { describeApiError, kubeConfig } from '../kubernetes/kubernetesClient.js';
+import { checkClusterPolicies } from '../policy/checkClusterPolicies.js';
+import type { PolicyLoad } from '../policy/parsePolicies.js';
+import { replicationPolicyResource } from '../policy/replicationPolicyResource.js';
+import { enabledLabel } from '../rules/replicationNames.js';
+
+/** What an audit reads from a cluster: the labeled StatefulSets, the Services of their namespaces, and the cluster's policies if asked. */
+export interface ClusterState {
+  statefulSets: V1StatefulSet[];
+  /** The governing Service of a StatefulSet as stored, null when there is none. */
+  serviceOf(sts: V1StatefulSet): V1Service | null;
+  clusterPolicies?: PolicyLoad;
+}
+
+const labelSelector = `${enabledLabel.key}=${enabledLabel.value}`;
+
+async function read<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw new Error(`cannot list ${what}: ${describeApiError(error)}`, { cause: error });
+  }
+}
+
+/**
+ * Reads through a kubeconfig (client-node: exec plugins and all, as kubectl users have them), one list
+ * per kind and namespace. `namespace` undefined: every namespace.
+ */
+export async function readClusterState(options: { kubeconfig?: string; namespace?: string; clusterPolicies: boolean }): Promise<ClusterState> {
+  const { library, config } = await kubeConfig(options.kubeconfig);
+  const apps = config.makeApiClient(library.AppsV1Api);
+  const core = config.makeApiClient(library.CoreV1Api);
+  const { namespace } = options;
+  const where = namespace === undefined ? 'in any namespace' : `in namespace ${namespace}`;
+  const statefulSets = (
+    await read(`StatefulSets labeled ${labelSelector} ${where}`, () =>
+      namespace === undefined
+        ? apps.listStatefulSetForAllNamespaces({ labelSelector })
+        : apps.listNamespacedStatefulSet({ namespace, labelSelector }),
+    )
+  ).items;
+  const namespaces = [...new Set(statefulSets.map((s) => s.metadata?.namespace ?? 'default'))].sort();
+  const services = new Map<string, V1Service>();
+  for (const ns of namespaces) {
+    for (const service of (await read(`Services in namespace ${ns}`, () => core.listNamespacedService({ namespace: ns }))).items)
+      services.set(`${ns}/${service.metadata?.name ?? ''}`, service);
+  }
+  let clusterPolicies: PolicyLoad | undefined;
+  if (options.clusterPolicies) {
+    const { group, version, plural } = replicationPolicyResource;
+    const custom = config.makeApiClient(library.CustomObjectsApi);
+    const list = (await read(`${plural}.${group}`, () => custom.listClusterCustomObject({ group, version, plural }))) as { items?: unknown[] };
+    clusterPolicies = checkClusterPolicies(list.items ?? []);
+  }
+  return {
+    statefulSets: statefulSets.sort((a, b) =>
+      `${a.metadata?.namespace}/${a.metadata?.name}`.localeCompare(`${b.metadata?.namespace}/${b.metadata?.name}`),
+    ),
+    serviceOf: (sts) => services.get(`${sts.metadata?.namespace ?? 'default'}/${sts.spec?.serviceName ?? ''}`) ?? null,
+    ...(clusterPolicies === undefined ? {} : { clusterPolicies }),
+  };
+}
