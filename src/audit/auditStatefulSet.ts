@@ -104,12 +104,16 @@ function wiringResult(stored: V1StatefulSet, mutation: AdmissionDecision): Audit
 /**
  * A StatefulSet as stored, judged by the webhook's own core: the validating webhook's findings per rule,
  * and whether the mutating webhook would still change it. `service` is its governing Service as the
- * cluster holds it (null: none). Undefined for a StatefulSet that is not ours (no label).
+ * cluster holds it (null: none; undefined: not known, then not checked). Undefined for a StatefulSet that is not ours (no label).
  */
-export function auditStatefulSet(sts: V1StatefulSet, policies: readonly EffectivePolicy[], service: V1Service | null): StatefulSetAudit | undefined {
+export function auditStatefulSet(
+  sts: V1StatefulSet,
+  policies: readonly EffectivePolicy[],
+  service: V1Service | null | undefined,
+): StatefulSetAudit | undefined {
   const namespace = sts.metadata?.namespace ?? 'default';
   const request = storedRequest(sts, namespace);
-  const validation = decideAdmission('validate', request, { policies, service });
+  const validation = decideAdmission('validate', request, { policies, ...(service === undefined ? {} : { service }) });
   if (validation.subject === undefined) return undefined;
   const audit: StatefulSetAudit = {
     namespace,

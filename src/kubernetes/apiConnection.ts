@@ -14,6 +14,10 @@ import { parse } from 'yaml';
 export interface ApiConnection {
   /** GET `path` as JSON; rejects with an ApiError (`code`, `body`) when the API server answers with an error. */
   get<T>(path: string): Promise<T>;
+  /** Server-side apply of `object` at `path` as `fieldManager`, taking over fields others own (force): the object as stored. */
+  apply<T>(path: string, object: unknown, fieldManager: string): Promise<T>;
+  /** DELETE `path`; a 404 counts as done. */
+  delete(path: string): Promise<void>;
   /** A watch request: every event, then `onEnd` once the stream ends or fails. */
   watch(path: string, onEvent: (event: WatchEvent) => void, onEnd: (error?: unknown) => void): { abort(): void };
 }
@@ -112,27 +116,45 @@ export function apiConnection(): ApiConnection {
       ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
     };
   };
-  return {
-    get<T>(path: string): Promise<T> {
-      return new Promise<T>((resolve, reject) => {
-        const req = request(options(path, 10_000), (res) => {
-          let body = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => (body += chunk));
-          res.on('end', () => {
-            if (res.statusCode !== 200) return reject(new ApiError(res.statusCode ?? 0, body));
-            try {
-              resolve(JSON.parse(body) as T);
-            } catch (error) {
-              reject(error instanceof Error ? error : new Error(String(error)));
-            }
-          });
+  /** One request and its JSON answer; a status other than 2xx rejects with an ApiError. */
+  const call = <T>(method: string, path: string, body?: { contentType: string; text: string }): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const base = options(path, 10_000);
+      const headers = { ...base.headers, ...(body ? { 'content-type': body.contentType, 'content-length': Buffer.byteLength(body.text) } : {}) };
+      const req = request({ ...base, method, headers }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => {
+          const code = res.statusCode ?? 0;
+          if (code < 200 || code > 299) return reject(new ApiError(code, text));
+          try {
+            resolve(JSON.parse(text) as T);
+          } catch (error) {
+            reject(error instanceof Error ? error : new Error(String(error)));
+          }
         });
-        req.on('timeout', () => req.destroy(new Error(`GET ${path}: no answer within 10 s`)));
-        req.on('error', reject);
-        req.end();
       });
-    },
+      req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer within 10 s`)));
+      req.on('error', reject);
+      req.end(body?.text);
+    });
+  return {
+    get: <T>(path: string) => call<T>('GET', path),
+    apply: <T>(path: string, object: unknown, fieldManager: string) =>
+      call<T>('PATCH', `${path}?fieldManager=${encodeURIComponent(fieldManager)}&force=true`, {
+        contentType: 'application/apply-patch+yaml',
+        // JSON is YAML: the API server reads it as the apply configuration.
+        text: JSON.stringify(object),
+      }),
+    delete: (path: string) =>
+      call('DELETE', path).then(
+        () => undefined,
+        (error: unknown) => {
+          if (error instanceof ApiError && error.code === 404) return undefined;
+          throw error;
+        },
+      ),
     watch(path, onEvent, onEnd) {
       let ended = false;
       const end = (error?: unknown) => {

@@ -26,7 +26,7 @@ export interface InformerOptions<T> {
   /** What to keep of each object (by default all of it): a watch of many objects may need only a few fields. */
   keep?: (object: T) => T;
   /** Where to list and watch; the webhook's own HTTPS client by default. */
-  connection?: ApiConnection;
+  connection?: Pick<ApiConnection, 'get' | 'watch'>;
 }
 
 const key = (name: string | undefined, namespace: string | undefined) => `${namespace ?? ''}/${name ?? ''}`;

@@ -15,6 +15,8 @@ export interface WebhookMetrics {
   policyReloads: Counter<'result'>;
   certificateExpiry: Gauge;
   apiReads: Counter<'object'>;
+  auditResults: Gauge<'result'>;
+  auditRuns: Counter<'result'>;
 }
 
 export function webhookMetrics(): WebhookMetrics {
@@ -50,6 +52,18 @@ export function webhookMetrics(): WebhookMetrics {
       name: 'redis_replication_webhook_api_reads_total',
       help: "Objects read through the Kubernetes API to answer an admission (a scale's StatefulSet, a governing Service); with --watch-statefulsets, scales of StatefulSets not labeled read none.",
       labelNames: ['object'],
+      registers: [registry],
+    }),
+    auditResults: new Gauge({
+      name: 'redis_replication_webhook_audit_results',
+      help: 'Results of the last published audit (serve --audit-interval) over every labeled StatefulSet and check, by result (pass, fail, warn, skip).',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
+    auditRuns: new Counter({
+      name: 'redis_replication_webhook_audit_runs_total',
+      help: 'Audits run (serve --audit-interval); a failure is one whose PolicyReports could not all be written, tried again later.',
+      labelNames: ['result'],
       registers: [registry],
     }),
   };

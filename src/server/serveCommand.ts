@@ -10,7 +10,7 @@ import { fileCertificateSource } from './fileCertificateSource.js';
 import { devCertificateSource } from './devCertificateSource.js';
 import { log } from './log.js';
 import { kubernetesClusterPolicyWatch } from './clusterPolicyWatch.js';
-import { certificateExpirySeconds, webhookMetrics } from './metrics.js';
+import { certificateExpirySeconds, webhookMetrics, type WebhookMetrics } from './metrics.js';
 import { policyStore } from './policyStore.js';
 import { serverTlsSettings } from './tlsSettings.js';
 import { kubernetesClusterReads } from './clusterReads.js';
@@ -18,6 +18,8 @@ import { watchedLabeledStatefulSets, watchedServices } from './watchedObjects.js
 import { durationMs, portNumber } from '../flags.js';
 import { withLogging } from './withLogging.js';
 import { withMetrics } from './withMetrics.js';
+import { clusterAudit, type AuditRun, type ClusterAudit } from './clusterAudit.js';
+import { kubernetesReportPublisher } from './policyReportPublisher.js';
 
 const help = `Usage: redis-replication-webhook serve [options]
 
@@ -45,6 +47,11 @@ Options:
                              when validating it: one that is not headless is refused, a missing
                              one warned about; the Services are kept in memory from a watch
                              (name, clusterIP and type only; list and watch services)
+  --audit-interval D         audit every labeled StatefulSet the cluster stores and publish one
+                             PolicyReport (wgpolicyk8s.io/v1alpha2) per namespace: after every
+                             change of one, of the policies (or with --check-services of a
+                             Service), and every D (e.g. 10m); implies --watch-statefulsets
+                             (list, patch and delete policyreports; its CRD installed)
   --shutdown-delay-seconds D after SIGTERM, how long to keep serving with readiness off
                              before closing the listener, so Kubernetes can take the pod
                              out of the Service's endpoints first (default 5; SIGINT: 0)
@@ -64,10 +71,22 @@ const options = {
   'watch-cluster-policies': { type: 'boolean', default: false },
   'check-services': { type: 'boolean', default: false },
   'watch-statefulsets': { type: 'boolean', default: false },
+  'audit-interval': { type: 'string' },
   'shutdown-delay-seconds': { type: 'string', default: '5' },
   'shutdown-grace-seconds': { type: 'string', default: '20' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** An audit's outcome in the log and the metrics. */
+function recordAudit(run: AuditRun, metrics: WebhookMetrics): void {
+  metrics.auditRuns.inc({ result: run.ok ? 'success' : 'failure' });
+  if (!run.ok) {
+    log('warn', 'audit not published; tried again later', { error: run.error });
+    return;
+  }
+  for (const [result, n] of Object.entries(run.summary)) metrics.auditResults.set({ result }, n);
+  log('info', 'audit published', { statefulSets: run.statefulSets, results: run.summary, reports: run.publication });
+}
 
 export const serveCommand: Command = {
   async run(argv) {
@@ -95,11 +114,21 @@ export const serveCommand: Command = {
       metrics.certificateExpiry.set(certificateExpirySeconds(certificates.current().cert));
       certificates.onChange((pair) => metrics.certificateExpiry.set(certificateExpirySeconds(pair.cert)));
     }
+    const auditIntervalMs = values['audit-interval'] === undefined ? undefined : durationMs('audit-interval', values['audit-interval'], 1_000);
     const clusterPolicies = values['watch-cluster-policies'] ? kubernetesClusterPolicyWatch() : undefined;
-    const policies = await policyStore(values.policies, (result) => metrics.policyReloads.inc({ result }), clusterPolicies);
+    let audit: ClusterAudit | undefined;
+    const policies = await policyStore(
+      values.policies,
+      (result) => {
+        metrics.policyReloads.inc({ result });
+        if (result === 'success') audit?.trigger();
+      },
+      clusterPolicies,
+    );
     const cluster = kubernetesClusterReads({ services: values['check-services'], onRead: (object) => metrics.apiReads.inc({ object }) });
+    const labeledStatefulSets = values['watch-statefulsets'] || auditIntervalMs !== undefined ? watchedLabeledStatefulSets() : undefined;
     const watched = {
-      ...(values['watch-statefulsets'] ? { labeledStatefulSets: watchedLabeledStatefulSets() } : {}),
+      ...(labeledStatefulSets ? { labeledStatefulSets } : {}),
       ...(values['check-services'] ? { services: watchedServices() } : {}),
     };
     let shuttingDown = false;
@@ -158,6 +187,15 @@ export const serveCommand: Command = {
     // Attached once serving: until a watch has listed, admissions read what it would hold through the API.
     void watched.labeledStatefulSets?.start();
     void watched.services?.start();
+    if (labeledStatefulSets && auditIntervalMs !== undefined)
+      audit = clusterAudit({
+        statefulSets: labeledStatefulSets,
+        ...(watched.services ? { services: watched.services } : {}),
+        policies: () => policies.current(),
+        publisher: kubernetesReportPublisher(),
+        intervalMs: auditIntervalMs,
+        onRun: (run) => recordAudit(run, metrics),
+      });
     return new Promise<number>((resolve) => {
       const stop = (signal: string, delay: number) => {
         if (shuttingDown) return;
@@ -172,6 +210,7 @@ export const serveCommand: Command = {
           deadline.unref();
           server.close(() => {
             certificates?.close();
+            audit?.close();
             policies.close();
             watched.labeledStatefulSets?.close();
             watched.services?.close();

@@ -13,6 +13,10 @@ export interface WatchedObjects<T> {
    * not (starting, or listing again after a failure): then only the API can say.
    */
   lookup(namespace: string, name: string): { known: true; object?: T } | { known: false };
+  /** Every object, when the watch is in sync; undefined while it is not. */
+  all(): readonly T[] | undefined;
+  /** Calls `listener` after every list and every change. */
+  onChange(listener: () => void): void;
   close(): void;
 }
 
@@ -21,7 +25,11 @@ function watchedObjects<T extends KubernetesObject>(
   options: { path: string; labelSelector?: string; keep?: (object: T) => T; retryMs?: number },
 ): WatchedObjects<T> {
   let lastTrouble = '';
+  const listeners: (() => void)[] = [];
   const loop = informerLoop<T>({
+    onChange: () => {
+      for (const listener of listeners) listener();
+    },
     path: options.path,
     ...(options.labelSelector === undefined ? {} : { labelSelector: options.labelSelector }),
     ...(options.keep === undefined ? {} : { keep: options.keep }),
@@ -44,6 +52,8 @@ function watchedObjects<T extends KubernetesObject>(
       const object = loop.get(name, namespace);
       return object ? { known: true, object } : { known: true };
     },
+    all: () => (loop.synced() ? loop.list() : undefined),
+    onChange: (listener) => listeners.push(listener),
     close: () => loop.close(),
   };
 }

@@ -4,7 +4,7 @@ import { informerLoop } from '../../src/kubernetes/informerLoop.js';
 import { eventually } from '../fixtures/eventually.js';
 
 /** An API server in memory: answers lists from `items`, and hands each watch to the test. */
-function fakeApi(): ApiConnection & {
+function fakeApi(): Pick<ApiConnection, 'get' | 'watch'> & {
   items: V1StatefulSet[];
   lists: string[];
   watches: { path: string; send: (e: WatchEvent) => void; end: (error?: unknown) => void }[];

@@ -1,0 +1,110 @@
+import type { V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import { auditStatefulSet } from '../audit/auditStatefulSet.js';
+import { policyReports, type ReportSummary } from '../audit/policyReport.js';
+import { describeApiError, apiStatus } from '../kubernetes/kubernetesClient.js';
+import type { EffectivePolicy } from '../policy/replicationPolicy.js';
+import type { ReportPublisher, Publication } from './policyReportPublisher.js';
+import type { WatchedObjects } from './watchedObjects.js';
+
+export type AuditRun = { ok: true; summary: ReportSummary; statefulSets: number; publication: Publication } | { ok: false; error: string };
+
+export interface ClusterAuditOptions {
+  statefulSets: WatchedObjects<V1StatefulSet>;
+  /** With serve --check-services: the governing Services, so the serviceName rule is audited too. */
+  services?: WatchedObjects<V1Service>;
+  policies: () => readonly EffectivePolicy[];
+  publisher: ReportPublisher;
+  /** A full audit at least this often, changes or not (a Service or a policy may change unseen by a trigger). */
+  intervalMs: number;
+  /** How long a burst of changes (an Argo CD sync of many objects) is let settle before one audit. */
+  settleMs?: number;
+  /** After a failed publication, how soon to try again. */
+  retryMs?: number;
+  onRun: (run: AuditRun) => void;
+}
+
+export interface ClusterAudit {
+  /** Audits soon: a labeled StatefulSet, a Service or the policies changed. */
+  trigger(): void;
+  close(): void;
+}
+
+function describeTrouble(error: unknown): string {
+  const hint =
+    apiStatus(error) === 404
+      ? ' (is the PolicyReport CRD installed? Kyverno and Policy Reporter ship it: policyreports.wgpolicyk8s.io)'
+      : apiStatus(error) === 403
+        ? ' (does the ClusterRole allow list, patch and delete on policyreports.wgpolicyk8s.io?)'
+        : '';
+  return `cannot publish the PolicyReports: ${describeApiError(error)}${hint}`;
+}
+
+/**
+ * The audit of every labeled StatefulSet the webhook keeps in memory, with the policies in force, each
+ * time something it depends on changes (after `settleMs`) and every `intervalMs`: its PolicyReports
+ * published, one per namespace. One audit runs at a time (one timer); a trigger during one runs another after it.
+ * While the StatefulSet watch is not in sync there is nothing whole to audit: the next list triggers.
+ */
+export function clusterAudit(options: ClusterAuditOptions): ClusterAudit {
+  const settleMs = options.settleMs ?? 1_000;
+  const retryMs = options.retryMs ?? 10_000;
+  let closed = false;
+  let running = false;
+  let again = false;
+  let pending: NodeJS.Timeout | undefined;
+
+  const serviceOf = (sts: V1StatefulSet): V1Service | null | undefined => {
+    const name = sts.spec?.serviceName;
+    if (!options.services || !name) return undefined;
+    const found = options.services.lookup(sts.metadata?.namespace ?? 'default', name);
+    return found.known ? (found.object ?? null) : undefined;
+  };
+
+  const schedule = (ms: number) => {
+    if (closed) return;
+    clearTimeout(pending);
+    pending = setTimeout(() => void run(), ms);
+  };
+
+  const run = async () => {
+    const statefulSets = options.statefulSets.all();
+    if (statefulSets === undefined) return schedule(options.intervalMs);
+    running = true;
+    const policies = options.policies();
+    const audits = statefulSets.flatMap((sts) => auditStatefulSet(sts, policies, serviceOf(sts)) ?? []);
+    const reports = policyReports(audits, new Date());
+    let next = options.intervalMs;
+    try {
+      const publication = await options.publisher.publish(reports);
+      const summary: ReportSummary = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 };
+      for (const report of reports) for (const [result, n] of Object.entries(report.summary)) summary[result as keyof ReportSummary] += n;
+      options.onRun({ ok: true, summary, statefulSets: audits.length, publication });
+    } catch (error) {
+      options.onRun({ ok: false, error: describeTrouble(error) });
+      next = retryMs;
+    } finally {
+      running = false;
+    }
+    if (again) {
+      again = false;
+      next = 0;
+    }
+    schedule(next);
+  };
+
+  // A change seen during an audit may have come too late for it: one more audit right after.
+  const trigger = () => {
+    if (running) again = true;
+    else schedule(settleMs);
+  };
+  options.statefulSets.onChange(trigger);
+  options.services?.onChange(trigger);
+  trigger();
+  return {
+    trigger,
+    close: () => {
+      closed = true;
+      clearTimeout(pending);
+    },
+  };
+}
