@@ -77,15 +77,20 @@ const options = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** An audit's outcome in the log and the metrics. */
-function recordAudit(run: AuditRun, metrics: WebhookMetrics): void {
-  metrics.auditRuns.inc({ result: run.ok ? 'success' : 'failure' });
-  if (!run.ok) {
-    log('warn', 'audit not published; tried again later', { error: run.error });
-    return;
-  }
-  for (const [result, n] of Object.entries(run.summary)) metrics.auditResults.set({ result }, n);
-  log('info', 'audit published', { statefulSets: run.statefulSets, results: run.summary, reports: run.publication });
+/** An audit's outcome in the log and the metrics. A trouble the retries repeat is logged when it changes. */
+function auditRecorder(metrics: WebhookMetrics): (run: AuditRun) => void {
+  let lastError = '';
+  return (run) => {
+    metrics.auditRuns.inc({ result: run.ok ? 'success' : 'failure' });
+    if (!run.ok) {
+      if (run.error !== lastError) log('warn', 'audit not published; tried again later', { error: run.error });
+      lastError = run.error;
+      return;
+    }
+    lastError = '';
+    for (const [result, n] of Object.entries(run.summary)) metrics.auditResults.set({ result }, n);
+    log('info', 'audit published', { statefulSets: run.statefulSets, results: run.summary, reports: run.publication });
+  };
 }
 
 export const serveCommand: Command = {
@@ -194,7 +199,7 @@ export const serveCommand: Command = {
         policies: () => policies.current(),
         publisher: kubernetesReportPublisher(),
         intervalMs: auditIntervalMs,
-        onRun: (run) => recordAudit(run, metrics),
+        onRun: auditRecorder(metrics),
       });
     return new Promise<number>((resolve) => {
       const stop = (signal: string, delay: number) => {

@@ -7,17 +7,19 @@ import type { PolicyReport } from '../../src/audit/policyReport.js';
 import { eventually } from '../fixtures/eventually.js';
 import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
 import { replicationGroupYaml } from '../fixtures/manifest.js';
+import { deleteServiceAccountRoles, serviceAccountKubeconfig } from '../fixtures/serviceAccountKubeconfig.js';
 import { startWebhook, type WebhookProcess } from '../fixtures/webhookProcess.js';
 
-// `serve --audit-interval` against the real API server: the audit of what the cluster already stores,
-// published as one PolicyReport per namespace (the Policy WG CRDs, from Kyverno's module), kept up to
-// date on changes of the StatefulSets and the policies, and through API errors.
+// `serve --audit-interval` against the real API server, with the shipped RBAC only: the audit of what
+// the cluster already stores, published as one PolicyReport per namespace (the Policy WG CRDs, from
+// Kyverno's module), kept up to date on changes of the StatefulSets and the policies, and through API errors.
 const cluster = fileURLToPath(new URL('../cluster/', import.meta.url));
 const ns = `e2e-reports-${process.pid}`;
 const policies = mkdtempSync(join(tmpdir(), 'rrw-audit-policies-'));
 /** What the audit promises after a change: it settles for 1 s, then one list and one write. */
 const promisedMs = 10_000;
 let webhook: WebhookProcess;
+const roleFiles = ['kustomize/base/cluster-role.yaml', 'kustomize/components/audit/cluster-role.yaml'];
 
 const crds = () => execFileSync('bash', [`${cluster}policyreport-crds.sh`], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
 
@@ -53,12 +55,15 @@ beforeAll(async () => {
   await kubectlOk(['apply', '-f', '-'], replicationGroupYaml(ns, 'unwired'));
   execFileSync('bash', [`${cluster}webhook-up.sh`], { stdio: ['ignore', 'ignore', 'inherit'] });
   await kubectlOk(['apply', '-f', '-'], replicationGroupYaml(ns, 'wired'));
+  // As the shipped RBAC allows (the base ClusterRole and the audit component's), not as the admin.
+  const kubeconfig = await serviceAccountKubeconfig(ns, roleFiles);
   // An hour: every audit this test sees is one a change triggered.
-  webhook = await startWebhook(['--policies', policies, '--check-services', '--audit-interval', '1h']);
+  webhook = await startWebhook(['--policies', policies, '--check-services', '--audit-interval', '1h'], { env: { KUBECONFIG: kubeconfig } });
 }, 120_000);
 
 afterAll(async () => {
   await webhook?.stop();
+  await deleteServiceAccountRoles(ns, roleFiles.length);
   await kubectl(['delete', 'namespace', ns, '--wait=false']);
   rmSync(policies, { recursive: true, force: true });
 }, 60_000);
