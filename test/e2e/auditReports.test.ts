@@ -7,7 +7,7 @@ import type { PolicyReport } from '../../src/audit/policyReport.js';
 import { eventually } from '../fixtures/eventually.js';
 import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
 import { replicationGroupYaml } from '../fixtures/manifest.js';
-import { deleteServiceAccountRoles, serviceAccountKubeconfig } from '../fixtures/serviceAccountKubeconfig.js';
+import { bindClusterRoleFiles, serviceAccountKubeconfig } from '../fixtures/serviceAccountKubeconfig.js';
 import { startWebhook, type WebhookProcess } from '../fixtures/webhookProcess.js';
 
 // `serve --audit-interval` against the real API server, with the shipped RBAC only: the audit of what
@@ -20,6 +20,7 @@ const policies = mkdtempSync(join(tmpdir(), 'rrw-audit-policies-'));
 const promisedMs = 10_000;
 let webhook: WebhookProcess;
 const roleFiles = ['kustomize/base/cluster-role.yaml', 'kustomize/components/audit/cluster-role.yaml'];
+let unbind: (() => Promise<void>) | undefined;
 
 const crds = () => execFileSync('bash', [`${cluster}policyreport-crds.sh`], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
 
@@ -56,14 +57,16 @@ beforeAll(async () => {
   execFileSync('bash', [`${cluster}webhook-up.sh`], { stdio: ['ignore', 'ignore', 'inherit'] });
   await kubectlOk(['apply', '-f', '-'], replicationGroupYaml(ns, 'wired'));
   // As the shipped RBAC allows (the base ClusterRole and the audit component's), not as the admin.
-  const kubeconfig = await serviceAccountKubeconfig(ns, roleFiles);
+  await kubectlOk(['create', 'serviceaccount', 'webhook', '-n', ns]);
+  unbind = await bindClusterRoleFiles(ns, 'webhook', roleFiles);
+  const kubeconfig = await serviceAccountKubeconfig(ns, 'webhook');
   // An hour: every audit this test sees is one a change triggered.
   webhook = await startWebhook(['--policies', policies, '--check-services', '--audit-interval', '1h'], { env: { KUBECONFIG: kubeconfig } });
 }, 120_000);
 
 afterAll(async () => {
   await webhook?.stop();
-  await deleteServiceAccountRoles(ns, roleFiles.length);
+  await unbind?.();
   await kubectl(['delete', 'namespace', ns, '--wait=false']);
   rmSync(policies, { recursive: true, force: true });
 }, 60_000);

@@ -1,16 +1,18 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { CoreV1Event, V1Pod, V1PodList, V1StatefulSet } from '@kubernetes/client-node';
+import { parseAllDocuments } from 'yaml';
 import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
 import { eventually } from '../fixtures/eventually.js';
 import { replicationGroupYaml } from '../fixtures/manifest.js';
 import { Kubelet, type RunningPod } from '../fixtures/kubelet/kubelet.js';
 import { PodNetwork } from '../fixtures/kubelet/podNetwork.js';
 import { assertBuilt, runVerify, type CliRun } from '../fixtures/runVerify.js';
+import { serviceAccountKubeconfig } from '../fixtures/serviceAccountKubeconfig.js';
 import { kubernetesApis } from '../../src/verify/kubernetesApis.js';
 import { recordOutcome } from '../../src/verify/recordOutcome.js';
 import { webhookPolicies } from '../fixtures/webhookPolicies.js';
@@ -98,22 +100,20 @@ async function reportRunningAndReady(podName: string, ip: string): Promise<void>
   await kubectlOk(['patch', 'pod', podName, '-n', ns, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })]);
 }
 
-/** A kubeconfig for the promotion-check ServiceAccount: the API server of the admin kubeconfig, a token of the account. */
-async function serviceAccountKubeconfig(account: string): Promise<string> {
-  const server = await kubectlOk(['config', 'view', '--raw', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}']);
-  const ca = await kubectlOk(['config', 'view', '--raw', '--minify', '-o', 'jsonpath={.clusters[0].cluster.certificate-authority-data}']);
-  const token = (await kubectlOk(['create', 'token', account, '-n', ns, '--duration=10m'])).trim();
-  const file = join(scratch, `${account}.kubeconfig`);
-  const config = {
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: 'e2e', cluster: { server, 'certificate-authority-data': ca } }],
-    users: [{ name: account, user: { token } }],
-    contexts: [{ name: account, context: { cluster: 'e2e', user: account, namespace: ns } }],
-    'current-context': account,
-  };
-  writeFileSync(file, JSON.stringify(config), { mode: 0o600 });
-  return file;
+/** The selector of the promotion-check component's leader Service, built by kustomize with this test's StatefulSet. */
+async function leaderSelector(): Promise<string> {
+  const dir = mkdtempSync(join(scratch, 'kustomization-'));
+  const component = join(repo, 'kustomize', 'components', 'promotion-check');
+  writeFileSync(join(dir, 'statefulset.yaml'), JSON.stringify({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name } }));
+  // kustomize takes components by relative path only.
+  writeFileSync(join(dir, 'kustomization.yaml'), JSON.stringify({ resources: ['statefulset.yaml'], components: [relative(dir, component)] }));
+  const built = await kubectlOk(['kustomize', '--load-restrictor=LoadRestrictionsNone', dir]);
+  const service = parseAllDocuments(built)
+    .map((d) => d.toJSON() as { kind: string; spec?: { selector?: Record<string, string> } })
+    .find((d) => d.kind === 'Service');
+  return Object.entries(service!.spec!.selector!)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(',');
 }
 
 beforeAll(async () => {
@@ -193,8 +193,8 @@ describe('verify --statefulset through the API server', () => {
     expect(result.checks.map((c) => c.check)).toEqual(expect.arrayContaining(['canary-acknowledged', 'canary-replicated', 'canary-removed']));
 
     expect(await roles()).toEqual({ [`${name}-0`]: 'leader', [`${name}-1`]: 'follower', [`${name}-2`]: 'follower' });
-    // What the component's redis-leader Service selects.
-    const leaders = await kubectlOk(['get', 'pods', '-n', ns, '-l', `app.kubernetes.io/name=${name},redis-replication/role=leader`, '-o', 'name']);
+    // What the promotion-check component's leader Service selects, built for this StatefulSet.
+    const leaders = await kubectlOk(['get', 'pods', '-n', ns, '-l', await leaderSelector(), '-o', 'name']);
     expect(leaders.trim()).toBe(`pod/${name}-0`);
     expect(await verifiedAnnotation()).toEqual({ time: expect.any(String), result: 'passed', summary: result.summary });
     const verified = await events('ReplicationVerified');
@@ -207,7 +207,7 @@ describe('verify --statefulset through the API server', () => {
     await kubectlOk(['apply', '-n', ns, ...['service-account.yaml', 'role.yaml', 'role-binding.yaml'].flatMap((f) => ['-f', join(component, f)])]);
     // A label to write, so that the run needs every permission it has: pod patch, StatefulSet get and patch, pod list, Event create.
     await kubectlOk(['label', 'pod', `${name}-1`, '-n', ns, 'redis-replication/role-']);
-    const kubeconfig = await serviceAccountKubeconfig('redis-promotion-check');
+    const kubeconfig = await serviceAccountKubeconfig(ns, 'redis-promotion-check');
     // The token is no more than the Role: it cannot read Secrets, nor write the pod template.
     expect((await kubectl(['--kubeconfig', kubeconfig, 'auth', 'can-i', 'list', 'secrets', '-n', ns])).stdout.trim()).toBe('no');
     expect((await kubectl(['--kubeconfig', kubeconfig, 'auth', 'can-i', 'update', `statefulset/${name}`, '-n', ns])).stdout.trim()).toBe('no');

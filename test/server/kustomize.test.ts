@@ -66,20 +66,48 @@ describe('every kustomization builds', () => {
     expect((await build(dir)).length).toBeGreaterThan(0);
   });
 
-  // Each Component is built the way it is used, on top of the base: one that patches the webhook's
-  // objects needs them there.
-  test.each(components.map((d) => relative(root, d)))('%s, on the base', async (dir) => {
-    const wrapper = mkdtempSync(join(tmpdir(), 'rrw-component-'));
-    try {
-      writeFileSync(
-        join(wrapper, 'kustomization.yaml'),
-        `resources: [${relative(wrapper, join(kustomizeRoot, 'base'))}]\ncomponents: [${relative(wrapper, join(root, dir))}]\n`,
-      );
-      const docs = await kustomize(wrapper);
-      expect(docs.length).toBeGreaterThan((await build('kustomize/base')).length);
-    } finally {
-      rmSync(wrapper, { recursive: true, force: true });
-    }
+  // Each Component is built the way it is used, on top of the base and a replication group: one that
+  // patches the webhook's objects needs them there, the promotion check needs a StatefulSet.
+  test.each(components.map((d) => relative(root, d)))('%s, on the base and the sample group', async (dir) => {
+    const group = join(kustomizeRoot, 'components', 'sample-replication-group');
+    const docs = await buildWith([join(kustomizeRoot, 'base')], [...(join(root, dir) === group ? [] : [group]), join(root, dir)]);
+    expect(docs.length).toBeGreaterThan((await build('kustomize/base')).length);
+  });
+});
+
+/** A kustomization made for the test: `resources` (directories, or objects written to files) and `components`. */
+async function buildWith(resources: (string | object)[], components: string[]): Promise<Doc[]> {
+  const wrapper = mkdtempSync(join(tmpdir(), 'rrw-kustomization-'));
+  try {
+    const files = resources.map((resource, i) => {
+      if (typeof resource === 'string') return relative(wrapper, resource);
+      writeFileSync(join(wrapper, `resource-${i}.yaml`), JSON.stringify(resource));
+      return `resource-${i}.yaml`;
+    });
+    // kustomize takes components by relative path only.
+    writeFileSync(join(wrapper, 'kustomization.yaml'), JSON.stringify({ resources: files, components: components.map((c) => relative(wrapper, c)) }));
+    return await kustomize(wrapper);
+  } finally {
+    rmSync(wrapper, { recursive: true, force: true });
+  }
+}
+
+describe('promotion-check component', () => {
+  const component = join(kustomizeRoot, 'components', 'promotion-check');
+  const statefulSet = (name: string) => ({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name } });
+
+  test("takes the kustomization's StatefulSet: the Job verifies it, the Role reaches it alone, the leader Service selects its pod 0", async () => {
+    const docs = await buildWith([statefulSet('sessions-cache')], [component]);
+    expect(one(docs, 'Job').spec.template.spec.containers[0].args).toEqual(['verify', '--namespace', '$(POD_NAMESPACE)', '--statefulset', 'sessions-cache']);
+    expect(one(docs, 'Role').rules.find((r: Doc) => r.resources.includes('statefulsets')).resourceNames).toEqual(['sessions-cache']);
+    expect(one(docs, 'Service', 'redis-leader').spec.selector).toEqual({
+      'statefulset.kubernetes.io/pod-name': 'sessions-cache-0',
+      'redis-replication/role': 'leader',
+    });
+  });
+
+  test('refuses to guess between two StatefulSets', async () => {
+    await expect(buildWith([statefulSet('a'), statefulSet('b')], [component])).rejects.toThrow(/multiple matches/);
   });
 });
 
@@ -335,7 +363,7 @@ describe('overlays', () => {
 describe('sample replication group', () => {
   const dir = 'kustomize/argocd/sample';
 
-  test('a labeled StatefulSet `redis` with its headless Service and a leader Service', async () => {
+  test('a labeled StatefulSet `redis` with its headless Service, and the promotion check with its leader Service', async () => {
     const docs = await build(dir);
     const sts = one(docs, 'StatefulSet', 'redis');
     expect(sts.metadata.labels[enabledLabel.key]).toBe(enabledLabel.value);
@@ -344,7 +372,8 @@ describe('sample replication group', () => {
     expect(sts.spec.volumeClaimTemplates.map((c: Doc) => c.metadata.name)).toEqual(['data']);
     expect(one(docs, 'Service', sts.spec.serviceName).spec.clusterIP).toBe('None');
     const leader = one(docs, 'Service', 'redis-leader').spec.selector;
-    expect(leader).toMatchObject({ ...sts.spec.selector.matchLabels, 'redis-replication/role': 'leader' });
+    expect(leader).toEqual({ 'statefulset.kubernetes.io/pod-name': 'redis-0', 'redis-replication/role': 'leader' });
+    expect(one(docs, 'Job').spec.template.spec.containers[0].args).toContain('redis');
     expect(['kube-system', systemNamespace]).not.toContain(sts.metadata.namespace);
   });
 
