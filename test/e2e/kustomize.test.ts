@@ -17,6 +17,7 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
 const systemNamespace = 'redis-replication-system';
 const ourCrd = `${repo}kustomize/base/crd/replicationpolicy-crd.yaml`;
 let createdNamespace = false;
+let createdArgocdNamespace = false;
 
 interface Manifest {
   kind: string;
@@ -60,6 +61,14 @@ beforeAll(async () => {
   await kubectlOk(['apply', '-f', ourCrd]);
   await kubectlOk(['wait', '--for', 'condition=established', '--timeout=60s', '-f', '-'], certManagerCrds);
   await kubectlOk(['wait', '--for', 'condition=established', '--timeout=60s', '-f', ourCrd]);
+  // Argo CD's CRDs, for the Applications of kustomize/argocd, from the Go module proxy likewise.
+  const argocdCrds = execFileSync('bash', [`${repo}test/cluster/argocd-crds.sh`], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  await kubectlOk(['apply', '--server-side', '-f', '-'], argocdCrds);
+  await kubectlOk(['wait', '--for', 'condition=established', '--timeout=60s', '-f', '-'], argocdCrds);
+  if ((await kubectl(['get', 'namespace', 'argocd'])).code !== 0) {
+    await kubectlOk(['create', 'namespace', 'argocd']);
+    createdArgocdNamespace = true;
+  }
   if ((await kubectl(['get', 'namespace', systemNamespace])).code !== 0) {
     await kubectlOk(['apply', '-f', `${repo}kustomize/base/namespace.yaml`]);
     createdNamespace = true;
@@ -69,7 +78,25 @@ beforeAll(async () => {
 afterAll(async () => {
   // The CRDs stay: other tests may rely on ours, and cert-manager's harm nothing.
   if (createdNamespace) await kubectl(['delete', 'namespace', systemNamespace, '--wait=false']);
+  if (createdArgocdNamespace) await kubectl(['delete', 'namespace', 'argocd', '--wait=false']);
 });
+
+// Strict: an unknown field (a misspelt retry.backoff, say) is an error, not silently pruned by the CRD schema.
+test("kustomize/argocd: the Applications, the root one and the argocd-cm health checks pass Argo CD's CRDs (strict dry run)", async () => {
+  const built = execFileSync('kubectl', ['kustomize', `${repo}kustomize/argocd`], { encoding: 'utf8' });
+  const files = [`${repo}kustomize/argocd/root-application.yaml`, `${repo}kustomize/argocd/argocd-cm-health-checks.yaml`];
+  const result = await kubectl(
+    ['apply', '--dry-run=server', '--server-side', '--validate=strict', '-f', '-', ...files.flatMap((f) => ['-f', f])],
+    built,
+  );
+  expect(result.stderr).toBe('');
+  expect(result.stdout.trim().split('\n').sort()).toEqual([
+    'application.argoproj.io/redis-replication serverside-applied (server dry run)',
+    'application.argoproj.io/redis-replication-webhook serverside-applied (server dry run)',
+    'application.argoproj.io/redis-sample serverside-applied (server dry run)',
+    'configmap/argocd-cm serverside-applied (server dry run)',
+  ]);
+}, 60_000);
 
 describe.each(['default', 'production', 'knative'])('kustomize/overlays/%s', (overlay) => {
   test.each([

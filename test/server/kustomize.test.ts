@@ -10,7 +10,7 @@ import { parseAllDocuments } from 'yaml';
 import { reviewAdmission } from '../../src/admission/reviewAdmission.js';
 import { loadPolicyDirectory } from '../../src/policyFiles/loadPolicyDirectory.js';
 import { policySet } from '../../src/policy/policySet.js';
-import { configVolumeName, enabledLabel, initContainerName } from '../../src/rules/replicationNames.js';
+import { enabledLabel } from '../../src/rules/replicationNames.js';
 import { admissionReview } from '../fixtures/statefulSet.js';
 
 const run = promisify(execFile);
@@ -98,7 +98,13 @@ describe('promotion-check component', () => {
 
   test("takes the kustomization's StatefulSet: the Job verifies it, the Role reaches it alone, the leader Service selects its pod 0", async () => {
     const docs = await buildWith([statefulSet('sessions-cache')], [component]);
-    expect(one(docs, 'Job').spec.template.spec.containers[0].args).toEqual(['verify', '--namespace', '$(POD_NAMESPACE)', '--statefulset', 'sessions-cache']);
+    expect(one(docs, 'Job').spec.template.spec.containers[0].args).toEqual([
+      'verify',
+      '--namespace',
+      '$(POD_NAMESPACE)',
+      '--statefulset',
+      'sessions-cache',
+    ]);
     expect(one(docs, 'Role').rules.find((r: Doc) => r.resources.includes('statefulsets')).resourceNames).toEqual(['sessions-cache']);
     expect(one(docs, 'Service', 'redis-leader').spec.selector).toEqual({
       'statefulset.kubernetes.io/pod-name': 'sessions-cache-0',
@@ -417,16 +423,19 @@ describe('Argo CD', () => {
     expect(wave(webhookApp)).toBeLessThan(wave(sampleApp));
   });
 
-  test('the workloads Application ignores exactly what the webhook adds, and respects that on sync', async () => {
+  test('the workloads Application diffs server-side with the webhook mutations included, and ignores nothing', async () => {
     const app = one(await build('kustomize/argocd'), 'Application', 'redis-sample');
-    expect(app.spec.syncPolicy.syncOptions).toEqual(expect.arrayContaining(['ServerSideApply=true', 'RespectIgnoreDifferences=true']));
-    const ignored = app.spec.ignoreDifferences.find((i: Doc) => i.group === 'apps' && i.kind === 'StatefulSet');
-    expect(ignored.jqPathExpressions).toEqual(
-      expect.arrayContaining([
-        `.spec.template.spec.initContainers[]? | select(.name == "${initContainerName}")`,
-        `.spec.template.spec.volumes[]? | select(.name == "${configVolumeName}")`,
-        `.spec.template.spec.containers[]?.volumeMounts[]? | select(.name == "${configVolumeName}")`,
-      ]),
-    );
+    expect(app.metadata.annotations['argocd.argoproj.io/compare-options']).toBe('ServerSideDiff=true,IncludeMutationWebhook=true');
+    expect(app.spec.syncPolicy.syncOptions).toContain('ServerSideApply=true');
+    expect(app.spec.syncPolicy.syncOptions).not.toContain('RespectIgnoreDifferences=true');
+    expect(app.spec.ignoreDifferences).toBeUndefined();
+  });
+
+  test('every Application retries a failed sync with backoff (selfHeal does not)', async () => {
+    const rootApp = parseAllDocuments(readFileSync(join(kustomizeRoot, 'argocd/root-application.yaml'), 'utf8'))[0].toJS();
+    for (const app of [...(await build('kustomize/argocd')), rootApp]) {
+      expect(app.spec.syncPolicy.retry).toMatchObject({ limit: expect.any(Number), backoff: { duration: expect.any(String), factor: 2 } });
+      expect(app.spec.syncPolicy.retry.limit).toBeGreaterThan(0);
+    }
   });
 });
