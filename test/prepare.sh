@@ -37,8 +37,8 @@ fi
 # The tests start the CLI from dist/, as users do, and import the function-host bundle.
 npm run bundle --silent >/dev/null
 
-# Argo CD's Lua health-check runner for the argocd-cm health checks (cached outside the clone).
-bash test/argocd/build-health-lua.sh >/dev/null
+# The Go test tools (test/tools/: Argo CD's Lua health-check runner, the PromQL parser), cached outside the clone.
+bash test/tools/build.sh health-lua >/dev/null
 
 # The control plane binaries for the end-to-end tests (cached outside the clone; fast when warm).
 bash test/cluster/build.sh >/dev/null

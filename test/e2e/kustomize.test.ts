@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments, stringify } from 'yaml';
 import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
@@ -65,6 +68,10 @@ beforeAll(async () => {
   const argocdCrds = execFileSync('bash', [`${repo}test/cluster/argocd-crds.sh`], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
   await kubectlOk(['apply', '--server-side', '-f', '-'], argocdCrds);
   await kubectlOk(['wait', '--for', 'condition=established', '--timeout=60s', '-f', '-'], argocdCrds);
+  // prometheus-operator's ServiceMonitor and PrometheusRule CRDs, for the monitoring component.
+  const prometheusCrds = execFileSync('bash', [`${repo}test/cluster/prometheus-operator-crds.sh`], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  await kubectlOk(['apply', '--server-side', '-f', '-'], prometheusCrds);
+  await kubectlOk(['wait', '--for', 'condition=established', '--timeout=60s', '-f', '-'], prometheusCrds);
   if ((await kubectl(['get', 'namespace', 'argocd'])).code !== 0) {
     await kubectlOk(['create', 'namespace', 'argocd']);
     createdArgocdNamespace = true;
@@ -130,3 +137,30 @@ describe.each(['default', 'production', 'knative'])('kustomize/overlays/%s', (ov
     60_000,
   );
 });
+
+test("kustomize/components/monitoring: the ServiceMonitor, the PrometheusRule and the dashboard pass prometheus-operator's CRDs (strict dry run)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rrw-monitoring-'));
+  // kustomize takes components by relative path only.
+  writeFileSync(
+    join(dir, 'kustomization.yaml'),
+    JSON.stringify({ resources: [relative(dir, `${repo}kustomize/base`)], components: [relative(dir, `${repo}kustomize/components/monitoring`)] }),
+  );
+  const built = execFileSync('kubectl', ['kustomize', '--load-restrictor=LoadRestrictionsNone', dir], {
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  rmSync(dir, { recursive: true, force: true });
+  const objects = parseAllDocuments(built)
+    .map((d) => d.toJS() as Manifest)
+    .filter((o) => ['ServiceMonitor', 'PrometheusRule'].includes(o.kind) || o.metadata.name === 'redis-replication-webhook-dashboard');
+  const result = await kubectl(
+    ['apply', '--dry-run=server', '--server-side', '--validate=strict', '-f', '-'],
+    objects.map((o) => stringify(o)).join('---\n'),
+  );
+  expect(result.stderr).toBe('');
+  expect(result.stdout.trim().split('\n').sort()).toEqual([
+    'configmap/redis-replication-webhook-dashboard serverside-applied (server dry run)',
+    'prometheusrule.monitoring.coreos.com/redis-replication-webhook serverside-applied (server dry run)',
+    'servicemonitor.monitoring.coreos.com/redis-replication-webhook serverside-applied (server dry run)',
+  ]);
+}, 60_000);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
 
-// kustomize/argocd/argocd-cm-health-checks.yaml, run as Argo CD runs health checks (test/argocd/health-lua:
+// kustomize/argocd/argocd-cm-health-checks.yaml, run as Argo CD runs health checks (test/tools/health-lua:
 // gopher-lua with Argo CD's set-up) on the webhook configurations our overlays build, before and after
 // cainjector, and on Applications.
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -21,7 +21,7 @@ let scriptDir: string;
 type Doc = { kind: string; metadata: { name: string }; webhooks?: { name: string; clientConfig: Record<string, unknown> }[] };
 
 beforeAll(() => {
-  runner = execFileSync('bash', [`${repo}test/argocd/build-health-lua.sh`], { encoding: 'utf8' }).trim();
+  runner = execFileSync('bash', [`${repo}test/tools/build.sh`, 'health-lua'], { encoding: 'utf8' }).trim();
   scriptDir = mkdtempSync(join(tmpdir(), 'rrw-health-'));
 }, 120_000);
 

@@ -1,5 +1,0 @@
-module redis-replication-webhook/test/argocd/health-lua
-
-go 1.24
-
-require github.com/yuin/gopher-lua v1.1.2
