@@ -22,6 +22,7 @@ let webhook: WebhookProcess;
 const roleFiles = ['kustomize/base/cluster-role.yaml', 'kustomize/components/audit/cluster-role.yaml'];
 let unbind: (() => Promise<void>) | undefined;
 
+const apiserver = (action: 'stop' | 'start' | 'compact') => execFileSync('bash', [`${cluster}apiserver.sh`, action], { stdio: 'inherit' });
 const crds = () => execFileSync('bash', [`${cluster}policyreport-crds.sh`], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
 
 async function installCrds(): Promise<void> {
@@ -35,14 +36,14 @@ async function reports(): Promise<PolicyReport[]> {
 }
 
 /** The namespace's report as `name/check=result` for every result that did not pass, once it satisfies `expected`. */
-function reportReaches(expected: (failing: string[], report: PolicyReport | undefined) => boolean, what: string) {
+function reportReaches(expected: (failing: string[], report: PolicyReport | undefined) => boolean, what: string, withinMs = promisedMs) {
   return eventually(
     async () => {
       const found = await reports();
       const failing = (found[0]?.results ?? []).filter((r) => r.result !== 'pass').map((r) => `${r.resources[0].name}/${r.rule}=${r.result}`);
       return found.length <= 1 && expected(failing, found[0]) ? { failing, report: found[0] } : undefined;
     },
-    promisedMs,
+    withinMs,
     what,
   );
 }
@@ -128,6 +129,24 @@ test('the PolicyReport CRD gone: the audit reports the trouble and publishes onc
   expect(new Set(report.results.map((r) => r.resources[0].name))).toEqual(new Set(['unwired', 'wired']));
   expect(webhook.child.exitCode).toBeNull();
 }, 60_000);
+
+test('a watch restart (etcd compacted, the API server killed and started): listed again, a change made after it is reported', async () => {
+  try {
+    apiserver('compact');
+    apiserver('stop');
+    apiserver('start');
+  } finally {
+    // Whatever failed above, the other tests need the API server.
+    if ((await kubectl(['get', '--raw', '/readyz'])).code !== 0) apiserver('start');
+  }
+  // A change that reaches the webhook only through a new list or watch: the wiring's record taken off, then put back.
+  const record = await kubectlOk(['get', 'statefulset', 'wired', '-n', ns, '-o', 'jsonpath={.metadata.annotations.redis-replication/mutated-by}']);
+  await kubectlOk(['annotate', 'statefulset', 'wired', '-n', ns, 'redis-replication/mutated-by-']);
+  const { failing } = await reportReaches((f) => f.length > 0, 'the change after the restart', 30_000);
+  expect(failing).toEqual(['wired/wiring=fail']);
+  await kubectlOk(['annotate', 'statefulset', 'wired', '-n', ns, `redis-replication/mutated-by=${record}`]);
+  await reportReaches((f) => f.length === 0, 'the record put back');
+}, 90_000);
 
 test('a namespace left with no labeled StatefulSet loses its report', async () => {
   await kubectlOk(['label', 'statefulset', 'wired', 'unwired', '-n', ns, 'redis-replication-']);
