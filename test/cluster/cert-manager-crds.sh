@@ -7,19 +7,6 @@
 # directives sit in YAML comments, except for a few label values, whose lines are dropped.
 # Usage: test/cluster/cert-manager-crds.sh [VERSION]   (default: the pinned one below)
 set -euo pipefail
-
-MODULE=github.com/cert-manager/cert-manager
-VERSION="${1:-v1.16.5}"
-log() { echo "[cert-manager-crds] $*" >&2; }
-fail() { log "$*"; exit 1; }
-
 source "$(dirname "${BASH_SOURCE[0]}")/go-module.sh"
-dir="$(go_module_dir "$MODULE" "$VERSION")"
-crds=("$dir"/deploy/crds/crd-*.yaml)
-[[ -f "${crds[0]}" ]] || fail "no deploy/crds/crd-*.yaml in $MODULE@$VERSION (${dir:-no module directory}): has the layout changed?"
-
-for file in "${crds[@]}"; do
-  echo '---'
-  # A directive outside a comment would be a label value such as '{{ template "cert-manager.name" . }}'.
-  sed -e '/^[[:space:]]*#/b' -e '/{{/d' "$file"
-done
+# A directive outside a comment would be a label value such as '{{ template "cert-manager.name" . }}'.
+module_files github.com/cert-manager/cert-manager "${1:-v1.16.5}" 'deploy/crds/crd-*.yaml' | sed -e '/^[[:space:]]*#/b' -e '/{{/d'
