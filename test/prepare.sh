@@ -39,6 +39,7 @@ npm run bundle --silent >/dev/null
 
 # The Go test tools (test/tools/: Argo CD's Lua health-check runner, the PromQL parser), cached outside the clone.
 bash test/tools/build.sh health-lua >/dev/null
+bash test/tools/build.sh promql-check >/dev/null
 
 # The control plane binaries for the end-to-end tests (cached outside the clone; fast when warm).
 bash test/cluster/build.sh >/dev/null
