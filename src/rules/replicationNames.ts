@@ -10,6 +10,13 @@ export const policyAnnotation = 'redis-replication/policy';
 /** Written by `verify`: the pod's role (a Service can select the leader) and the StatefulSet's last outcome. */
 export const roleLabel = 'redis-replication/role';
 export const verifiedAnnotation = 'redis-replication/verified';
+/**
+ * Written by `verify`: a key it sets once on the leader (no expiry) and whose value it keeps in the
+ * annotation, so a later check notices a group whose data is gone (a leader restarted empty, its followers
+ * resynced from it).
+ */
+export const dataMarkerKey = 'redis-replication:data-marker';
+export const dataMarkerAnnotation = 'redis-replication/data-marker';
 export const initContainerName = 'redis-replication-init';
 export const configVolumeName = 'redis-replication-config';
 export const configDir = '/etc/redis-replication';

@@ -10,7 +10,8 @@ export type CheckName =
   | 'sync-finished'
   | 'canary-acknowledged'
   | 'canary-replicated'
-  | 'canary-removed';
+  | 'canary-removed'
+  | 'data-kept';
 
 /** `skipped`: not attempted because earlier checks failed; it never counts as passed. */
 export type CheckStatus = 'passed' | 'failed' | 'skipped';

@@ -1,6 +1,6 @@
 import type { CheckName, CheckResult } from './checkResult.js';
 import { memberAddress, type Member } from './member.js';
-import type { CanaryFacts, MemberFacts, RedisAnswer, ReplicationFacts } from './replicationFacts.js';
+import type { CanaryFacts, MarkerFacts, MemberFacts, RedisAnswer, ReplicationFacts } from './replicationFacts.js';
 
 type Answer = Extract<RedisAnswer, { answered: true }>;
 
@@ -17,6 +17,7 @@ export function evaluateReplication(facts: ReplicationFacts): CheckResult[] {
     ...memberChecks(leader, (answer) => leaderChecks(leader.member, answer, followers.length)),
     ...followers.flatMap((follower) => memberChecks(follower, (answer) => followerChecks(follower.member, answer, leader.member))),
     ...canaryChecks(facts.canary, leader.member, followers.length),
+    ...markerChecks(facts.marker, leader.member),
   ];
 }
 
@@ -110,5 +111,35 @@ function canaryChecks(canary: CanaryFacts | undefined, leader: Member, followerC
       found: afterMs !== undefined ? `read back after ${afterMs} ms` : (error ?? `not read back within ${maxLagMs} ms`),
     })),
     result('canary-removed', leader, canary.removeError === undefined, 'the canary key deleted', canary.removeError ?? 'deleted'),
+  ];
+}
+
+/** Whether the data marker check failed: a verdict that waiting does not change (the data is gone). */
+export function dataLost(results: readonly CheckResult[]): boolean {
+  return results.some((r) => r.check === 'data-kept' && r.status === 'failed');
+}
+
+function markerChecks(marker: MarkerFacts | undefined, leader: Member): CheckResult[] {
+  if (!marker) return [];
+  if ('error' in marker) return [result('data-kept', leader, false, 'the data marker read from the leader', `reading it failed: ${marker.error}`)];
+  const { expected, found, written } = marker;
+  if (expected === undefined) {
+    const what = written
+      ? `none; marked now: ${found ?? ''}`
+      : `${found ?? 'none'} (set before, not recorded: with --statefulset it is kept on the StatefulSet)`;
+    return [result('data-kept', leader, found !== undefined, 'a data marker on the leader', what)];
+  }
+  return [
+    result(
+      'data-kept',
+      leader,
+      found === expected,
+      `the data marker the first passing check wrote (${expected})`,
+      found === expected
+        ? 'it is there'
+        : found === undefined
+          ? "none: the group's data is gone (a leader restarted empty, and its followers resynced from it?)"
+          : `another one, ${found}: the data was replaced since (restored from elsewhere, or wiped and marked again)`,
+    ),
   ];
 }

@@ -5,7 +5,7 @@ import type { ReplicationOutcome } from './replicationOutcome.js';
 
 // Names the promotion check writes into the cluster. A Service selects the leader by the role label,
 // so changing either breaks what users built on them.
-import { roleLabel, verifiedAnnotation } from '../rules/replicationNames.js';
+import { dataMarkerAnnotation, roleLabel, verifiedAnnotation } from '../rules/replicationNames.js';
 const eventReasons = { passed: 'ReplicationVerified', failed: 'ReplicationBroken' } as const;
 const component = 'redis-replication-verify';
 // The API server's limit on an event message.
@@ -49,9 +49,15 @@ export function roleLabelPatches(members: readonly Member[], pods: readonly V1Po
   return patches;
 }
 
-export function verifiedAnnotationPatch(outcome: ReplicationOutcome, time: Date): MetadataPatch {
+/**
+ * The outcome annotation; with `marker` (the data marker the leader holds) on a passing check that has
+ * none recorded (`recorded`), the marker's annotation too. A recorded marker is never replaced: the
+ * check that finds another one fails, and only a person removing the annotation accepts the new data.
+ */
+export function verifiedAnnotationPatch(outcome: ReplicationOutcome, time: Date, recorded?: string, marker?: string): MetadataPatch {
   const value = JSON.stringify({ time: time.toISOString(), result: outcome.result, summary: outcome.summary });
-  return { metadata: { annotations: { [verifiedAnnotation]: value } } };
+  const markIt = outcome.result === 'passed' && recorded === undefined && marker !== undefined;
+  return { metadata: { annotations: { [verifiedAnnotation]: value, ...(markIt ? { [dataMarkerAnnotation]: marker } : {}) } } };
 }
 
 /** A core/v1 Event on the StatefulSet, so `kubectl describe` and event-based alerting see the outcome. */

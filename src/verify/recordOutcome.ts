@@ -5,6 +5,7 @@ import type { StatefulSetGroup } from './discoverStatefulSet.js';
 import { describeApiError } from '../kubernetes/kubernetesClient.js';
 import type { KubernetesApis } from './kubernetesApis.js';
 import { outcomeEvent, roleLabelPatches, verifiedAnnotationPatch } from './outcomeRecord.js';
+import { dataMarkerAnnotation } from '../rules/replicationNames.js';
 import type { ReplicationOutcome } from './replicationOutcome.js';
 
 // The generated clients send JSON Patch by default; these bodies are merge patches.
@@ -12,7 +13,8 @@ const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 /**
  * Writes the outcome onto the cluster: role labels on the pods, the `redis-replication/verified`
- * annotation and an Event on the StatefulSet. Every write is tried; the failures are reported together.
+ * annotation (and, after the first passing check, the data marker's), and an Event on the StatefulSet.
+ * Every write is tried; the failures are reported together.
  */
 export async function recordOutcome(
   apis: KubernetesApis,
@@ -20,6 +22,7 @@ export async function recordOutcome(
   results: readonly CheckResult[],
   outcome: ReplicationOutcome,
   time: Date,
+  marker?: string,
 ): Promise<void> {
   const name = group.statefulSet.metadata?.name ?? '';
   const namespace = group.statefulSet.metadata?.namespace ?? '';
@@ -40,7 +43,10 @@ export async function recordOutcome(
     ),
     attempt(
       `StatefulSet ${namespace}/${name} annotation`,
-      apis.apps.patchNamespacedStatefulSet({ name, namespace, body: verifiedAnnotationPatch(outcome, time) }, mergePatch),
+      apis.apps.patchNamespacedStatefulSet(
+        { name, namespace, body: verifiedAnnotationPatch(outcome, time, group.statefulSet.metadata?.annotations?.[dataMarkerAnnotation], marker) },
+        mergePatch,
+      ),
     ),
     attempt(
       `Event on StatefulSet ${namespace}/${name}`,

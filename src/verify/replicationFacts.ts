@@ -42,8 +42,15 @@ export type CanaryFacts =
       removeError?: string;
     };
 
-/** Everything observed in one attempt; `canary` is absent when it was not attempted. */
+/**
+ * The group's data marker on the leader: `expected` is the value recorded by an earlier passing check
+ * (none yet: this check may set one), `found` what the leader holds now, `written` when this check set it.
+ */
+export type MarkerFacts = { expected?: string; found?: string; written?: boolean } | { error: string };
+
+/** Everything observed in one attempt; `canary` and `marker` are absent when they were not attempted. */
 export interface ReplicationFacts {
   members: MemberFacts[];
   canary?: CanaryFacts;
+  marker?: MarkerFacts;
 }

@@ -1,4 +1,5 @@
 import { canaryRound } from './canaryRound.js';
+import { markData } from './dataMarker.js';
 import type { CheckResult } from './checkResult.js';
 import { evaluateReplication } from './evaluateReplication.js';
 import type { Member } from './member.js';
@@ -17,12 +18,19 @@ async function connectAll(members: readonly Member[], options: ConnectionOptions
   throw rejected.reason;
 }
 
+/** One attempt's verdict, and the data marker the leader holds, when the checks got that far. */
+export interface Attempt {
+  results: CheckResult[];
+  marker?: string;
+}
+
 /**
  * One look at the group: read every member, and only when nothing is wrong so far run the canary round,
- * which writes to pod 0 (a write to a pod 0 that is not the master would only fail with READONLY).
+ * which writes to pod 0 (a write to a pod 0 that is not the master would only fail with READONLY), then
+ * look for the data marker (`expectedMarker`: the one recorded by an earlier passing check).
  * Rejects only when the verifier's credentials do not fit; everything else is a fact.
  */
-export async function verifyAttempt(members: readonly Member[], options: AttemptOptions): Promise<CheckResult[]> {
+export async function verifyAttempt(members: readonly Member[], options: AttemptOptions, expectedMarker?: string): Promise<Attempt> {
   const connections = await connectAll(members, options);
   try {
     const answers = await Promise.all(members.map((member, i) => readRedisAnswer(member, connections[i])));
@@ -31,9 +39,12 @@ export async function verifyAttempt(members: readonly Member[], options: Attempt
     const clients = connections.flatMap((c) => ('client' in c ? [c.client] : []));
     const [leader, ...followers] = clients;
     // When nothing failed every member answered, so each has a client; the length test only tells TypeScript.
-    if (structure.some((r) => r.status === 'failed') || !leader || clients.length !== members.length) return structure;
+    if (structure.some((r) => r.status === 'failed') || !leader || clients.length !== members.length) return { results: structure };
     const canaryFollowers = followers.map((client, i) => ({ name: members[i + 1].name, client }));
-    return evaluateReplication({ members: memberFacts, canary: await canaryRound(leader, canaryFollowers, options.maxLagMs) });
+    const canary = await canaryRound(leader, canaryFollowers, options.maxLagMs);
+    const marker = canary.completed ? await markData(leader, expectedMarker, new Date()) : undefined;
+    const results = evaluateReplication({ members: memberFacts, canary, ...(marker ? { marker } : {}) });
+    return { results, ...(marker && 'found' in marker && marker.found !== undefined ? { marker: marker.found } : {}) };
   } finally {
     for (const c of connections) if ('client' in c) c.client.disconnect();
   }

@@ -7,11 +7,11 @@ import { defaultPolicy } from '../policy/defaultPolicy.js';
 import { durationMs, portNumber } from '../flags.js';
 import { formatReportJson, formatReportText, type Report } from './formatReport.js';
 import { kubernetesApis } from './kubernetesApis.js';
-import type { Member } from './member.js';
 import { parseEndpoints } from './parseEndpoints.js';
 import { recordOutcome } from './recordOutcome.js';
 import type { ReplicationOutcome } from './replicationOutcome.js';
-import { verifyUntilDeadline } from './verifyUntilDeadline.js';
+import { verifyUntilDeadline, type Discovery } from './verifyUntilDeadline.js';
+import { dataMarkerAnnotation } from '../rules/replicationNames.js';
 
 const help = `Usage: redis-replication-webhook verify (--namespace NS --statefulset NAME | --endpoints LIST) [options]
 
@@ -77,8 +77,8 @@ type Values = ReturnType<typeof parseArgs<{ options: typeof options }>>['values'
 /** Where the members come from, and, for a StatefulSet, how the outcome goes back onto the cluster. */
 interface Target {
   description: string;
-  discover: () => Promise<Member[]>;
-  record?: (results: readonly CheckResult[], outcome: ReplicationOutcome) => Promise<void>;
+  discover: () => Promise<Discovery>;
+  record?: (results: readonly CheckResult[], outcome: ReplicationOutcome, marker: string | undefined) => Promise<void>;
 }
 
 async function statefulSetTarget(values: Values, portFlag: number | undefined): Promise<Target> {
@@ -89,12 +89,13 @@ async function statefulSetTarget(values: Values, portFlag: number | undefined): 
   const memberOptions = { namespace, clusterDomain: values['cluster-domain'], ...(portFlag === undefined ? {} : { port: portFlag }) };
   // The verdict is about the pods of the last discovery, so those are the ones labelled.
   let group: StatefulSetGroup | undefined;
-  const discover = async () => {
+  const discover = async (): Promise<Discovery> => {
     group = await discoverStatefulSet(apis, name, memberOptions);
-    return group.members;
+    const expectedMarker = group.statefulSet.metadata?.annotations?.[dataMarkerAnnotation];
+    return { members: group.members, ...(expectedMarker === undefined ? {} : { expectedMarker }) };
   };
-  const record = async (results: readonly CheckResult[], outcome: ReplicationOutcome) => {
-    if (group) await recordOutcome(apis, group, results, outcome, new Date());
+  const record = async (results: readonly CheckResult[], outcome: ReplicationOutcome, marker: string | undefined) => {
+    if (group) await recordOutcome(apis, group, results, outcome, new Date(), marker);
   };
   return { description: `StatefulSet ${namespace}/${name}`, discover, ...(values['no-record'] ? {} : { record }) };
 }
@@ -111,7 +112,7 @@ async function target(values: Values): Promise<Target> {
   }
   const [leader, ...followers] = parseEndpoints(values.endpoints, portFlag ?? defaultPolicy.port);
   const members = leader ? [{ ...leader, aliases: values['leader-alias'] ?? [] }, ...followers] : [];
-  return { description: `endpoints ${values.endpoints}`, discover: () => Promise.resolve(members) };
+  return { description: `endpoints ${values.endpoints}`, discover: () => Promise.resolve({ members }) };
 }
 
 async function verify(values: Values): Promise<number> {
@@ -129,12 +130,12 @@ async function verify(values: Values): Promise<number> {
     if (waiting.summary !== lastWaitedFor) process.stderr.write(`waiting, retrying until the timeout: ${waiting.summary}\n`);
     lastWaitedFor = waiting.summary;
   };
-  const { members, results, outcome } = await verifyUntilDeadline(
+  const { members, results, outcome, marker } = await verifyUntilDeadline(
     chosen.discover,
     { ...(password === undefined ? {} : { password }), replyTimeoutMs: replyTimeoutMs + maxLagMs, maxLagMs },
     { timeoutMs, onRetry },
   );
-  const recordError = await chosen.record?.(results, outcome).then(
+  const recordError = await chosen.record?.(results, outcome, marker).then(
     () => undefined,
     (error: unknown) => errorMessage(error),
   );

@@ -197,6 +197,12 @@ describe('verify --statefulset through the API server', () => {
     const leaders = await kubectlOk(['get', 'pods', '-n', ns, '-l', await leaderSelector(), '-o', 'name']);
     expect(leaders.trim()).toBe(`pod/${name}-0`);
     expect(await verifiedAnnotation()).toEqual({ time: expect.any(String), result: 'passed', summary: result.summary });
+    // The first passing check marks the data it vouched for: a key on the leader, its value on the StatefulSet.
+    const marker = (await getStatefulSet()).metadata!.annotations!['redis-replication/data-marker'];
+    expect(marker).toMatch(/^[0-9a-f-]{36} \d{4}-\d\d-\d\dT/);
+    expect((await execFileP('redis-cli', ['-h', pods[0].address, '-p', String(port), 'get', 'redis-replication:data-marker'])).stdout.trim()).toBe(
+      marker,
+    );
     const verified = await events('ReplicationVerified');
     expect(verified).toHaveLength(1);
     expect(verified[0]).toMatchObject({ type: 'Normal', message: result.summary, involvedObject: { uid: sts.metadata!.uid } });
@@ -222,6 +228,27 @@ describe('verify --statefulset through the API server', () => {
     expect(await events('ReplicationVerified')).toHaveLength(2);
   }, 60_000);
 
+  test('a group whose data is gone (the leader flushed, the followers with it) fails data-kept at once; the marker is not replaced', async () => {
+    const marker = (await getStatefulSet()).metadata!.annotations!['redis-replication/data-marker'];
+    await execFileP('redis-cli', ['-h', pods[0].address, '-p', String(port), 'flushall']);
+
+    const run = await runVerify(['--namespace', ns, '--statefulset', name, '--timeout', '60', '--output', 'json']);
+    const result = report(run, 1);
+    expect(result.checks.filter((c) => c.status !== 'passed')).toEqual([
+      expect.objectContaining({
+        member: `${name}-0`,
+        check: 'data-kept',
+        found: "none: the group's data is gone (a leader restarted empty, and its followers resynced from it?)",
+      }),
+    ]);
+    // A verdict at once: waiting does not bring the data back (had it waited, it would have taken the whole timeout).
+    expect(run.elapsedMs).toBeLessThan(60_000);
+    expect((await getStatefulSet()).metadata!.annotations!['redis-replication/data-marker']).toBe(marker);
+    expect((await events('ReplicationBroken')).map((e) => e.message)).toEqual([expect.stringContaining('data-kept')]);
+    // For the tests after this one: the data as it was, marker included.
+    await execFileP('redis-cli', ['-h', pods[0].address, '-p', String(port), 'set', 'redis-replication:data-marker', marker]);
+  }, 90_000);
+
   test('a follower that left the group fails the check: its role label comes off, the annotation and a Warning Event say so', async () => {
     await execFileP('redis-cli', ['-h', pods[2].address, '-p', String(port), 'replicaof', 'no', 'one']);
 
@@ -237,7 +264,8 @@ describe('verify --statefulset through the API server', () => {
 
     expect(await roles()).toEqual({ [`${name}-0`]: 'leader', [`${name}-1`]: 'follower', [`${name}-2`]: undefined });
     expect(await verifiedAnnotation()).toEqual({ time: expect.any(String), result: 'failed', summary: result.summary });
-    const broken = await events('ReplicationBroken');
+    // The second Warning; the first was the data-kept test's.
+    const broken = (await events('ReplicationBroken')).filter((e) => e.message?.includes('follower-role'));
     expect(broken).toHaveLength(1);
     expect(broken[0]).toMatchObject({ type: 'Warning', message: result.summary.length <= 1024 ? result.summary : expect.stringMatching(/\.\.\.$/) });
   }, 60_000);

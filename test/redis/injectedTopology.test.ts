@@ -33,27 +33,41 @@ describe('a group configured by the injected init script replicates', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`redis-replication verify endpoints ${open.endpoints()}: PASSED`);
     expect(run.stdout).not.toMatch(/FAIL|skip/);
-    for (const check of ['leader-role', 'leader-replicas', 'follows-leader', 'link-up', 'sync-finished', 'canary-replicated', 'canary-removed']) {
+    for (const check of [
+      'leader-role',
+      'leader-replicas',
+      'follows-leader',
+      'link-up',
+      'sync-finished',
+      'canary-replicated',
+      'canary-removed',
+      'data-kept',
+    ]) {
       expect(run.stdout).toContain(check);
     }
     expect(run.stdout).toContain('connected_slaves:2');
   }, 60_000);
 
-  test('--output json reports every check, and the canary key is gone afterwards', async () => {
+  test('--output json reports every check; the canary key is gone afterwards, the data marker stays', async () => {
     const run = await runVerify(['--endpoints', open.endpoints(), '--timeout', '30', '--output', 'json']);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as {
       result: string;
       members: { name: string }[];
-      checks: { check: string; member: string; status: string }[];
+      checks: { check: string; member: string; status: string; found: string }[];
     };
     expect(report.result).toBe('passed');
     expect(report.members.map((m) => m.name)).toEqual(open.endpoints().split(','));
     expect(report.checks.every((c) => c.status === 'passed')).toBe(true);
     expect(report.checks.filter((c) => c.check === 'canary-replicated').map((c) => c.member)).toEqual(open.endpoints([1, 2]).split(','));
+    // The first run above set the marker; this one found it (with --endpoints nothing records it).
+    expect(report.checks.find((c) => c.check === 'data-kept')).toMatchObject({
+      status: 'passed',
+      found: expect.stringContaining('set before, not recorded') as string,
+    });
     const leader = open.client(0);
     try {
-      expect(await leader.dbsize()).toBe(0);
+      expect(await leader.keys('*')).toEqual(['redis-replication:data-marker']);
     } finally {
       leader.disconnect();
     }

@@ -212,3 +212,39 @@ describe('redisAnswer', () => {
     );
   });
 });
+
+describe('the data marker (data-kept)', () => {
+  const kept = (marker: ReplicationFacts['marker']) => evaluateReplication({ ...healthy(), marker }).filter((r) => r.check === 'data-kept');
+
+  test('none is checked before the canary completed', () => {
+    expect(kept(undefined)).toEqual([]);
+  });
+
+  test('the recorded marker on the leader passes', () => {
+    expect(kept({ expected: 'm1 2026-01-01T00:00:00.000Z', found: 'm1 2026-01-01T00:00:00.000Z' })).toMatchObject([
+      { member: 'cache-0', status: 'passed' },
+    ]);
+  });
+
+  test('a recorded marker gone from the leader fails: the data is gone', () => {
+    const [result] = kept({ expected: 'm1 2026-01-01T00:00:00.000Z' });
+    expect(describeCheck(result)).toBe(
+      "cache-0 data-kept: expected the data marker the first passing check wrote (m1 2026-01-01T00:00:00.000Z); found none: the group's data is gone (a leader restarted empty, and its followers resynced from it?)",
+    );
+    expect(result.status).toBe('failed');
+  });
+
+  test('another marker than the recorded one fails: the data was replaced', () => {
+    const [result] = kept({ expected: 'm1', found: 'm2' });
+    expect(result).toMatchObject({
+      status: 'failed',
+      found: 'another one, m2: the data was replaced since (restored from elsewhere, or wiped and marked again)',
+    });
+  });
+
+  test('with none recorded, a marker set now or found passes; reading it failing fails', () => {
+    expect(kept({ found: 'm3', written: true })).toMatchObject([{ status: 'passed', found: 'none; marked now: m3' }]);
+    expect(kept({ found: 'm3' })).toMatchObject([{ status: 'passed' }]);
+    expect(kept({ error: 'Connection is closed.' })).toMatchObject([{ status: 'failed', found: 'reading it failed: Connection is closed.' }]);
+  });
+});

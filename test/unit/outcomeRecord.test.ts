@@ -2,6 +2,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import type { CheckResult } from '../../src/verify/checkResult.js';
 import type { Member } from '../../src/verify/member.js';
 import { outcomeEvent, roleLabelPatches, verifiedAnnotationPatch } from '../../src/verify/outcomeRecord.js';
+import type { ReplicationOutcome } from '../../src/verify/replicationOutcome.js';
 import { sampleStatefulSet } from '../fixtures/statefulSet.js';
 
 // What the promotion check writes onto the cluster, built without a cluster.
@@ -43,6 +44,17 @@ test('the annotation holds time, result and summary as JSON', () => {
     result: 'failed',
     summary: '1 of 17 checks failed: x',
   });
+});
+
+test('the data marker is recorded by the first passing check only, and never replaced', () => {
+  const time = new Date('2025-01-02T03:04:05Z');
+  const passing: ReplicationOutcome = { result: 'passed', summary: 'all passed' };
+  const annotations = (recorded: string | undefined, marker: string | undefined, outcome = passing) =>
+    verifiedAnnotationPatch(outcome, time, recorded, marker).metadata.annotations!;
+  expect(annotations(undefined, 'm1')['redis-replication/data-marker']).toBe('m1');
+  expect(annotations('m1', 'm2')).not.toHaveProperty('redis-replication/data-marker');
+  expect(annotations(undefined, 'm1', { result: 'failed', summary: 'x' })).not.toHaveProperty('redis-replication/data-marker');
+  expect(annotations(undefined, undefined)).not.toHaveProperty('redis-replication/data-marker');
 });
 
 test('the Event names the StatefulSet, with the reason and type of the result', () => {
