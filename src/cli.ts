@@ -12,7 +12,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     load: async () => (await import('./check/checkCommand.js')).checkCommand,
   },
   policies: {
-    summary: 'validate policy files (policies validate [DIR])',
+    summary: 'validate policy files, or export them as ValidatingAdmissionPolicies (policies validate|export)',
     load: async () => (await import('./policyFiles/policiesCommand.js')).policiesCommand,
   },
   audit: {

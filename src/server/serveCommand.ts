@@ -51,7 +51,7 @@ Options:
                              PolicyReport (wgpolicyk8s.io/v1alpha2) per namespace: after every
                              change of one, of the policies (or with --check-services of a
                              Service), and every D (e.g. 10m); implies --watch-statefulsets
-                             (list, patch and delete policyreports; its CRD installed)
+                             (list, create, patch and delete policyreports; their CRD installed)
   --shutdown-delay-seconds D after SIGTERM, how long to keep serving with readiness off
                              before closing the listener, so Kubernetes can take the pod
                              out of the Service's endpoints first (default 5; SIGINT: 0)
