@@ -3,10 +3,11 @@ import { auditStatefulSet } from '../audit/auditStatefulSet.js';
 import { policyReports, type ReportSummary } from '../audit/policyReport.js';
 import { describeApiError, apiStatus } from '../kubernetes/kubernetesClient.js';
 import type { EffectivePolicy } from '../policy/replicationPolicy.js';
-import type { ReportPublisher, Publication } from './policyReportPublisher.js';
+import { PublicationError, type ReportPublisher, type Publication } from './policyReportPublisher.js';
 import type { WatchedObjects } from './watchedObjects.js';
 
-export type AuditRun = { ok: true; summary: ReportSummary; statefulSets: number; publication: Publication } | { ok: false; error: string };
+/** One audit: its results over the cluster, and how publishing them went. */
+export type AuditRun = { summary: ReportSummary; statefulSets: number } & ({ ok: true; publication: Publication } | { ok: false; error: string });
 
 export interface ClusterAuditOptions {
   statefulSets: WatchedObjects<V1StatefulSet>;
@@ -29,14 +30,22 @@ export interface ClusterAudit {
   close(): void;
 }
 
-function describeTrouble(error: unknown): string {
+function describeOne(error: unknown): string {
   const hint =
     apiStatus(error) === 404
       ? ' (is the PolicyReport CRD installed? Kyverno and Policy Reporter ship it: policyreports.wgpolicyk8s.io)'
       : apiStatus(error) === 403
-        ? ' (does the ClusterRole allow list, patch and delete on policyreports.wgpolicyk8s.io?)'
+        ? ' (does the ClusterRole allow list, create, patch and delete on policyreports.wgpolicyk8s.io?)'
         : '';
-  return `cannot publish the PolicyReports: ${describeApiError(error)}${hint}`;
+  return `${describeApiError(error)}${hint}`;
+}
+
+function describeTrouble(error: unknown): string {
+  if (!(error instanceof PublicationError)) return `cannot publish the PolicyReports: ${describeOne(error)}`;
+  const { failures, publication } = error;
+  const [first] = failures;
+  const others = failures.length > 1 ? ` (and ${failures.length - 1} more)` : '';
+  return `${failures.length} PolicyReports not written, ${publication.written} written: ${first?.report ?? ''}: ${describeOne(first?.error)}${others}`;
 }
 
 /**
@@ -73,14 +82,14 @@ export function clusterAudit(options: ClusterAuditOptions): ClusterAudit {
     const policies = options.policies();
     const audits = statefulSets.flatMap((sts) => auditStatefulSet(sts, policies, serviceOf(sts)) ?? []);
     const reports = policyReports(audits, new Date());
+    const summary: ReportSummary = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 };
+    for (const report of reports) for (const [result, n] of Object.entries(report.summary)) summary[result as keyof ReportSummary] += n;
+    const found = { summary, statefulSets: audits.length };
     let next = options.intervalMs;
     try {
-      const publication = await options.publisher.publish(reports);
-      const summary: ReportSummary = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 };
-      for (const report of reports) for (const [result, n] of Object.entries(report.summary)) summary[result as keyof ReportSummary] += n;
-      options.onRun({ ok: true, summary, statefulSets: audits.length, publication });
+      options.onRun({ ...found, ok: true, publication: await options.publisher.publish(reports) });
     } catch (error) {
-      options.onRun({ ok: false, error: describeTrouble(error) });
+      options.onRun({ ...found, ok: false, error: describeTrouble(error) });
       next = retryMs;
     } finally {
       running = false;

@@ -56,7 +56,7 @@ export function webhookMetrics(): WebhookMetrics {
     }),
     auditResults: new Gauge({
       name: 'redis_replication_webhook_audit_results',
-      help: 'Results of the last published audit (serve --audit-interval) over every labeled StatefulSet and check, by result (pass, fail, warn, skip).',
+      help: 'Results of the last audit (serve --audit-interval) over every labeled StatefulSet and check, by result (pass, fail, warn, skip), published or not.',
       labelNames: ['result'],
       registers: [registry],
     }),

@@ -82,13 +82,14 @@ function auditRecorder(metrics: WebhookMetrics): (run: AuditRun) => void {
   let lastError = '';
   return (run) => {
     metrics.auditRuns.inc({ result: run.ok ? 'success' : 'failure' });
+    for (const [result, n] of Object.entries(run.summary)) metrics.auditResults.set({ result }, n);
     if (!run.ok) {
-      if (run.error !== lastError) log('warn', 'audit not published; tried again later', { error: run.error });
+      if (run.error !== lastError)
+        log('warn', 'audit not published; tried again later', { error: run.error, statefulSets: run.statefulSets, results: run.summary });
       lastError = run.error;
       return;
     }
     lastError = '';
-    for (const [result, n] of Object.entries(run.summary)) metrics.auditResults.set({ result }, n);
     log('info', 'audit published', { statefulSets: run.statefulSets, results: run.summary, reports: run.publication });
   };
 }

@@ -50,7 +50,7 @@ describe('mutation through the API server', () => {
     expect(pod0.spec!.containers[0].command).toBeUndefined();
     expect(pod0.spec!.containers[0].args).toEqual(['/etc/redis-replication/redis.conf']);
     expect(pod0.spec!.containers[0].volumeMounts!.map((m) => m.mountPath)).toEqual(expect.arrayContaining(['/etc/redis-replication', '/data']));
-  });
+  }, 60_000);
 
   test('an unlabeled StatefulSet is stored untouched', async () => {
     const ns = await namespace();
@@ -61,7 +61,7 @@ describe('mutation through the API server', () => {
     const sts = await getStatefulSet(ns, 'plain');
     expect(sts.spec!.template.spec!.initContainers).toBeUndefined();
     expect(sts.metadata!.annotations?.['redis-replication/mutated-by']).toBeUndefined();
-  });
+  }, 60_000);
 
   test('server-side apply then server-side diff shows no difference (what Argo CD does)', async () => {
     const ns = await namespace();
@@ -76,7 +76,7 @@ describe('mutation through the API server', () => {
     const items = (JSON.parse(dryRun) as { items?: V1StatefulSet[] }).items ?? [JSON.parse(dryRun) as V1StatefulSet];
     const dry = items.find((i) => i.kind === 'StatefulSet')!;
     expect(dry.spec!.template).toEqual(stored.spec!.template);
-  });
+  }, 60_000);
 });
 
 describe('validation through the API server, as kubectl prints it', () => {
@@ -107,7 +107,7 @@ describe('validation through the API server, as kubectl prints it', () => {
 
     await kubectlOk(['scale', 'statefulset', 'cache', '-n', ns, '--replicas=4']);
     expect((await getStatefulSet(ns, 'cache')).spec!.replicas).toBe(4);
-  });
+  }, 60_000);
 
   test('every violation is listed at once', async () => {
     const ns = await namespace();
@@ -122,7 +122,7 @@ describe('validation through the API server, as kubectl prints it', () => {
     expect(result.stderr).toContain('spec.podManagementPolicy: found "Parallel"');
     expect(result.stderr).toContain('spec.template.spec.containers[0].image: found "memcached:1.6"');
     expect(result.stderr).toContain('spec.volumeClaimTemplates: found no volumeClaimTemplate mounted at /data');
-  });
+  }, 60_000);
 });
 
 describe('policies from the policy folder', () => {
@@ -143,7 +143,7 @@ describe('policies from the policy folder', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/Warning: spec\.replicas: found 5; allowed 2 to 3 .*\[rule replicas, warn\]/);
     expect((await getStatefulSet(ns, 'warned')).metadata!.annotations!['redis-replication/mutated-by']).toContain('policy=e2e');
-  });
+  }, 60_000);
 });
 
 describe('when the webhook is down', () => {

@@ -52,4 +52,4 @@ test('a cluster that cannot be read is exit 2 with the reason', async () => {
   const run = await runCli(['audit', '--kubeconfig', '/nonexistent/kubeconfig']);
   expect(run.code).toBe(2);
   expect(run.stderr).toBe("audit: ENOENT: no such file or directory, open '/nonexistent/kubeconfig'\n");
-});
+}, 30_000);
