@@ -22,7 +22,10 @@ else
   (cd "$REPO" && npx tsc -p .)
   # The webhook watches ReplicationPolicy objects: their CRD first, established, so its first list works.
   kubectl apply -f "$REPO/kustomize/base/crd/replicationpolicy-crd.yaml" >&2
-  kubectl wait --for condition=established --timeout=30s crd/replicationpolicies.redis-replication.io >&2
+  # Polled, not `kubectl wait`, which fails instead of waiting while a new CRD's status has no conditions.
+  established() { [[ "$(kubectl get crd replicationpolicies.redis-replication.io -o 'jsonpath={.status.conditions[?(@.type=="Established")].status}')" == True ]]; }
+  for _ in $(seq 1 150); do established && break; sleep 0.2; done
+  established || { log "the ReplicationPolicy CRD was not established within 30 s"; exit 1; }
   # Below the kernel's ephemeral range (32768+), so no outgoing connection holds it.
   port=$((10000 + RANDOM % 20000))
   while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PolicyReport } from '../../src/audit/policyReport.js';
 import { eventually } from '../fixtures/eventually.js';
-import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
+import { applyCrds, kubectl, kubectlOk } from '../fixtures/kubectl.js';
 import { replicationGroupYaml } from '../fixtures/manifest.js';
 import { bindClusterRoleFiles, serviceAccountKubeconfig } from '../fixtures/serviceAccountKubeconfig.js';
 import { startWebhook, type WebhookProcess } from '../fixtures/webhookProcess.js';
@@ -25,10 +25,7 @@ let unbind: (() => Promise<void>) | undefined;
 const apiserver = (action: 'stop' | 'start' | 'compact') => execFileSync('bash', [`${cluster}apiserver.sh`, action], { stdio: 'inherit' });
 const crds = () => execFileSync('bash', [`${cluster}policyreport-crds.sh`], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
 
-async function installCrds(): Promise<void> {
-  await kubectlOk(['apply', '--server-side', '-f', '-'], crds());
-  await kubectlOk(['wait', '--for', 'condition=established', '--timeout=30s', 'crd/policyreports.wgpolicyk8s.io']);
-}
+const installCrds = () => applyCrds(crds());
 
 async function reports(): Promise<PolicyReport[]> {
   const found = await kubectl(['get', 'policyreports.wgpolicyk8s.io', '-n', ns, '-o', 'json']);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments, stringify } from 'yaml';
-import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
+import { applyCrds, crdsEstablished, kubectl, kubectlOk } from '../fixtures/kubectl.js';
 
 // The built overlays, dry-run by the real API server (test/cluster/): every object passes the API
 // server's own validation, the CRD schemas (cert-manager's and ours), and the admission chain, our
@@ -54,24 +54,13 @@ async function registeredClientConfigs(): Promise<string> {
 beforeAll(async () => {
   // What the overlays need to exist first, as docs/deployment.md says: cert-manager's CRDs and ours,
   // established; and the namespace, which a dry run would not create for the objects in it.
-  const certManagerCrds = execFileSync('bash', [`${repo}test/cluster/cert-manager-crds.sh`], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-  // Knative Serving's CRDs, for the Knative overlay, from the Go module proxy likewise.
-  const knativeCrds = execFileSync('bash', [`${repo}test/cluster/knative-crds.sh`], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-  await kubectlOk(['apply', '--server-side', '-f', '-'], knativeCrds);
-  await kubectlOk(['wait', '--for', 'condition=established', '--timeout=60s', '-f', '-'], knativeCrds);
-  // Server-side: the largest CRD is too big for client-side apply's last-applied annotation.
-  await kubectlOk(['apply', '--server-side', '-f', '-'], certManagerCrds);
+  // Each from the Go module proxy (test/cluster/*-crds.sh): cert-manager's for every overlay, Knative
+  // Serving's for the Knative overlay, Argo CD's for kustomize/argocd, prometheus-operator's
+  // ServiceMonitor and PrometheusRule for the monitoring component.
+  for (const script of ['cert-manager-crds.sh', 'knative-crds.sh', 'argocd-crds.sh', 'prometheus-operator-crds.sh'])
+    await applyCrds(execFileSync('bash', [`${repo}test/cluster/${script}`], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }));
   await kubectlOk(['apply', '-f', ourCrd]);
-  await kubectlOk(['wait', '--for', 'condition=established', '--timeout=60s', '-f', '-'], certManagerCrds);
-  await kubectlOk(['wait', '--for', 'condition=established', '--timeout=60s', '-f', ourCrd]);
-  // Argo CD's CRDs, for the Applications of kustomize/argocd, from the Go module proxy likewise.
-  const argocdCrds = execFileSync('bash', [`${repo}test/cluster/argocd-crds.sh`], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-  await kubectlOk(['apply', '--server-side', '-f', '-'], argocdCrds);
-  await kubectlOk(['wait', '--for', 'condition=established', '--timeout=60s', '-f', '-'], argocdCrds);
-  // prometheus-operator's ServiceMonitor and PrometheusRule CRDs, for the monitoring component.
-  const prometheusCrds = execFileSync('bash', [`${repo}test/cluster/prometheus-operator-crds.sh`], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-  await kubectlOk(['apply', '--server-side', '-f', '-'], prometheusCrds);
-  await kubectlOk(['wait', '--for', 'condition=established', '--timeout=60s', '-f', '-'], prometheusCrds);
+  await crdsEstablished(['replicationpolicies.redis-replication.io']);
   if ((await kubectl(['get', 'namespace', 'argocd'])).code !== 0) {
     await kubectlOk(['create', 'namespace', 'argocd']);
     createdArgocdNamespace = true;
