@@ -1,5 +1,5 @@
 import type { V1Container, V1PodSpec, V1StatefulSet } from '@kubernetes/client-node';
-import { initContainerName } from '../rules/replicationNames.js';
+import { initContainerName, sentinelContainerName } from '../rules/replicationNames.js';
 import { redisContainer } from '../rules/redisContainer.js';
 
 /** An object, as opposed to the absent or null field (or odd value) a review may carry instead. */
@@ -72,7 +72,7 @@ export function writableCopy(sts: V1StatefulSet): V1StatefulSet {
 function podSpecCopy(pod: V1PodSpec, redis: V1Container | undefined): V1PodSpec {
   return copyWithLists(pod, {
     volumes: sameEntry,
-    containers: (c: V1Container) => (c === redis ? containerCopy(c) : c),
+    containers: (c: V1Container) => (c === redis ? containerCopy(c) : isObject(c) && c.name === sentinelContainerName ? copyJson(c) : c),
     initContainers: (c: V1Container) => (isObject(c) && c.name === initContainerName ? copyJson(c) : c),
   });
 }

@@ -23,6 +23,10 @@ export const defaultPolicy: EffectivePolicy = {
   port: 6379,
   clusterDomain: 'cluster.local',
   leaderWaitSeconds: 120,
+  // Off by default: Sentinel changes what clients must do (ask a Sentinel, or the leader Service that
+  // follows it), needs 3 members, and makes a leader refuse writes when no follower is in sync; a group
+  // already running must opt in, not find its behaviour changed by an upgrade of the webhook.
+  failover: { mode: 'none', sentinel: { downAfterMilliseconds: 5000, failoverTimeoutMilliseconds: 30000, port: 26379 } },
   rules: {
     replicas: 'deny',
     serviceName: 'deny',

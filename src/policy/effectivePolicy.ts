@@ -18,6 +18,7 @@ export function effectivePolicy(doc: ReplicationPolicy): EffectivePolicy {
     port: spec.port ?? base.port,
     clusterDomain: spec.clusterDomain ?? base.clusterDomain,
     leaderWaitSeconds: spec.leaderWaitSeconds ?? base.leaderWaitSeconds,
+    failover: { mode: spec.failover?.mode ?? base.failover.mode, sentinel: { ...base.failover.sentinel, ...spec.failover?.sentinel } },
     rules: { ...base.rules, ...spec.rules },
   };
 }

@@ -12,6 +12,7 @@ export type RuleName = keyof SpecSchema['properties']['rules']['properties'];
 /** Every rule a policy can set to deny or warn, in the schema's order. */
 export const ruleNames = Object.keys(replicationPolicySchema.properties.spec.properties.rules.properties) as RuleName[];
 export type Enforcement = SchemaType<SpecSchema['properties']['rules']['properties']['replicas']>;
+export type FailoverMode = NonNullable<NonNullable<ReplicationPolicySpec['failover']>['mode']>;
 export type AntiAffinityMode = NonNullable<ReplicationPolicySpec['antiAffinity']>;
 
 export interface ReplicationPolicy {
@@ -36,5 +37,10 @@ export interface EffectivePolicy {
   port: number;
   clusterDomain: string;
   leaderWaitSeconds: number;
+  /** quorum absent: a majority of the replicas the StatefulSet has when its template is mutated. */
+  failover: {
+    mode: FailoverMode;
+    sentinel: { downAfterMilliseconds: number; failoverTimeoutMilliseconds: number; quorum?: number; port: number };
+  };
   rules: Record<RuleName, Enforcement>;
 }

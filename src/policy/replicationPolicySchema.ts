@@ -53,6 +53,23 @@ export const replicationPolicySchema = {
         port: { type: 'integer', minimum: 1, maximum: 65535 },
         clusterDomain: { type: 'string', minLength: 1 },
         leaderWaitSeconds: { type: 'integer', minimum: 0, maximum: 3600 },
+        failover: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            mode: { type: 'string', enum: ['none', 'sentinel'] },
+            sentinel: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                downAfterMilliseconds: { type: 'integer', minimum: 100, maximum: 600000 },
+                failoverTimeoutMilliseconds: { type: 'integer', minimum: 1000, maximum: 3600000 },
+                quorum: { type: 'integer', minimum: 1, maximum: 1000 },
+                port: { type: 'integer', minimum: 1, maximum: 65535 },
+              },
+            },
+          },
+        },
         rules: {
           type: 'object',
           additionalProperties: false,

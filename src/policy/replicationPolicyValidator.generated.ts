@@ -4,7 +4,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"type":"object","required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"type":"string","enum":["redis-replication.io/v1alpha1"]},"kind":{"type":"string","enum":["ReplicationPolicy"]},"metadata":{"type":"object","required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63}}},"spec":{"type":"object","additionalProperties":false,"properties":{"namespaces":{"type":"array","items":{"type":"string","minLength":1,"maxLength":63}},"priority":{"type":"integer","minimum":-1000,"maximum":1000},"replicas":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1,"maximum":1000}}},"images":{"type":"object","additionalProperties":false,"properties":{"allowed":{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}}},"persistence":{"type":"object","additionalProperties":false,"properties":{"required":{"type":"boolean"},"dataPath":{"type":"string","pattern":"^/"}}},"antiAffinity":{"type":"string","enum":["preferred","required","none"]},"config":{"type":"object","additionalProperties":{"type":"string","pattern":"^[^\\r\\n]*$"}},"auth":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"type":"string","minLength":1},"secretKey":{"type":"string","minLength":1}}},"port":{"type":"integer","minimum":1,"maximum":65535},"clusterDomain":{"type":"string","minLength":1},"leaderWaitSeconds":{"type":"integer","minimum":0,"maximum":3600},"rules":{"type":"object","additionalProperties":false,"properties":{"replicas":{"type":"string","enum":["deny","warn"]},"serviceName":{"type":"string","enum":["deny","warn"]},"podManagementPolicy":{"type":"string","enum":["deny","warn"]},"image":{"type":"string","enum":["deny","warn"]},"replicaof":{"type":"string","enum":["deny","warn"]},"persistence":{"type":"string","enum":["deny","warn"]},"start":{"type":"string","enum":["deny","warn"]},"configFile":{"type":"string","enum":["deny","warn"]},"clusterMode":{"type":"string","enum":["deny","warn"]},"sentinel":{"type":"string","enum":["deny","warn"]},"tls":{"type":"string","enum":["deny","warn"]},"auth":{"type":"string","enum":["deny","warn"]}}}}}}};
+const schema11 = {"type":"object","required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"type":"string","enum":["redis-replication.io/v1alpha1"]},"kind":{"type":"string","enum":["ReplicationPolicy"]},"metadata":{"type":"object","required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63}}},"spec":{"type":"object","additionalProperties":false,"properties":{"namespaces":{"type":"array","items":{"type":"string","minLength":1,"maxLength":63}},"priority":{"type":"integer","minimum":-1000,"maximum":1000},"replicas":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1,"maximum":1000}}},"images":{"type":"object","additionalProperties":false,"properties":{"allowed":{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}}},"persistence":{"type":"object","additionalProperties":false,"properties":{"required":{"type":"boolean"},"dataPath":{"type":"string","pattern":"^/"}}},"antiAffinity":{"type":"string","enum":["preferred","required","none"]},"config":{"type":"object","additionalProperties":{"type":"string","pattern":"^[^\\r\\n]*$"}},"auth":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"type":"string","minLength":1},"secretKey":{"type":"string","minLength":1}}},"port":{"type":"integer","minimum":1,"maximum":65535},"clusterDomain":{"type":"string","minLength":1},"leaderWaitSeconds":{"type":"integer","minimum":0,"maximum":3600},"failover":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["none","sentinel"]},"sentinel":{"type":"object","additionalProperties":false,"properties":{"downAfterMilliseconds":{"type":"integer","minimum":100,"maximum":600000},"failoverTimeoutMilliseconds":{"type":"integer","minimum":1000,"maximum":3600000},"quorum":{"type":"integer","minimum":1,"maximum":1000},"port":{"type":"integer","minimum":1,"maximum":65535}}}}},"rules":{"type":"object","additionalProperties":false,"properties":{"replicas":{"type":"string","enum":["deny","warn"]},"serviceName":{"type":"string","enum":["deny","warn"]},"podManagementPolicy":{"type":"string","enum":["deny","warn"]},"image":{"type":"string","enum":["deny","warn"]},"replicaof":{"type":"string","enum":["deny","warn"]},"persistence":{"type":"string","enum":["deny","warn"]},"start":{"type":"string","enum":["deny","warn"]},"configFile":{"type":"string","enum":["deny","warn"]},"clusterMode":{"type":"string","enum":["deny","warn"]},"sentinel":{"type":"string","enum":["deny","warn"]},"tls":{"type":"string","enum":["deny","warn"]},"auth":{"type":"string","enum":["deny","warn"]}}}}}}};
 const func2 = (text) => [...text].length;
 const func3 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
@@ -736,12 +736,12 @@ errors++;
 }
 }
 }
-if(data4.rules !== undefined){
-let data26 = data4.rules;
+if(data4.failover !== undefined){
+let data26 = data4.failover;
 if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
 for(const key6 in data26){
-if(!(func3.call(schema11.properties.spec.properties.rules.properties, key6))){
-const err59 = {instancePath:instancePath+"/spec/rules",schemaPath:"#/properties/spec/properties/rules/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(!((key6 === "mode") || (key6 === "sentinel"))){
+const err59 = {instancePath:instancePath+"/spec/failover",schemaPath:"#/properties/spec/properties/failover/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -751,10 +751,10 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data26.replicas !== undefined){
-let data27 = data26.replicas;
+if(data26.mode !== undefined){
+let data27 = data26.mode;
 if(typeof data27 !== "string"){
-const err60 = {instancePath:instancePath+"/spec/rules/replicas",schemaPath:"#/properties/spec/properties/rules/properties/replicas/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err60 = {instancePath:instancePath+"/spec/failover/mode",schemaPath:"#/properties/spec/properties/failover/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -763,8 +763,8 @@ vErrors.push(err60);
 }
 errors++;
 }
-if(!((data27 === "deny") || (data27 === "warn"))){
-const err61 = {instancePath:instancePath+"/spec/rules/replicas",schemaPath:"#/properties/spec/properties/rules/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+if(!((data27 === "none") || (data27 === "sentinel"))){
+const err61 = {instancePath:instancePath+"/spec/failover/mode",schemaPath:"#/properties/spec/properties/failover/properties/mode/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.failover.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -774,10 +774,12 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data26.serviceName !== undefined){
-let data28 = data26.serviceName;
-if(typeof data28 !== "string"){
-const err62 = {instancePath:instancePath+"/spec/rules/serviceName",schemaPath:"#/properties/spec/properties/rules/properties/serviceName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data26.sentinel !== undefined){
+let data28 = data26.sentinel;
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+for(const key7 in data28){
+if(!((((key7 === "downAfterMilliseconds") || (key7 === "failoverTimeoutMilliseconds")) || (key7 === "quorum")) || (key7 === "port"))){
+const err62 = {instancePath:instancePath+"/spec/failover/sentinel",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -786,8 +788,11 @@ vErrors.push(err62);
 }
 errors++;
 }
-if(!((data28 === "deny") || (data28 === "warn"))){
-const err63 = {instancePath:instancePath+"/spec/rules/serviceName",schemaPath:"#/properties/spec/properties/rules/properties/serviceName/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.serviceName.enum},message:"must be equal to one of the allowed values"};
+}
+if(data28.downAfterMilliseconds !== undefined){
+let data29 = data28.downAfterMilliseconds;
+if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
+const err63 = {instancePath:instancePath+"/spec/failover/sentinel/downAfterMilliseconds",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/downAfterMilliseconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -796,11 +801,9 @@ vErrors.push(err63);
 }
 errors++;
 }
-}
-if(data26.podManagementPolicy !== undefined){
-let data29 = data26.podManagementPolicy;
-if(typeof data29 !== "string"){
-const err64 = {instancePath:instancePath+"/spec/rules/podManagementPolicy",schemaPath:"#/properties/spec/properties/rules/properties/podManagementPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data29 == "number") && (isFinite(data29))){
+if(data29 > 600000 || isNaN(data29)){
+const err64 = {instancePath:instancePath+"/spec/failover/sentinel/downAfterMilliseconds",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/downAfterMilliseconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -809,8 +812,8 @@ vErrors.push(err64);
 }
 errors++;
 }
-if(!((data29 === "deny") || (data29 === "warn"))){
-const err65 = {instancePath:instancePath+"/spec/rules/podManagementPolicy",schemaPath:"#/properties/spec/properties/rules/properties/podManagementPolicy/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.podManagementPolicy.enum},message:"must be equal to one of the allowed values"};
+if(data29 < 100 || isNaN(data29)){
+const err65 = {instancePath:instancePath+"/spec/failover/sentinel/downAfterMilliseconds",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/downAfterMilliseconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -820,10 +823,11 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data26.image !== undefined){
-let data30 = data26.image;
-if(typeof data30 !== "string"){
-const err66 = {instancePath:instancePath+"/spec/rules/image",schemaPath:"#/properties/spec/properties/rules/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data28.failoverTimeoutMilliseconds !== undefined){
+let data30 = data28.failoverTimeoutMilliseconds;
+if(!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30)))){
+const err66 = {instancePath:instancePath+"/spec/failover/sentinel/failoverTimeoutMilliseconds",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/failoverTimeoutMilliseconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -832,8 +836,9 @@ vErrors.push(err66);
 }
 errors++;
 }
-if(!((data30 === "deny") || (data30 === "warn"))){
-const err67 = {instancePath:instancePath+"/spec/rules/image",schemaPath:"#/properties/spec/properties/rules/properties/image/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.image.enum},message:"must be equal to one of the allowed values"};
+if((typeof data30 == "number") && (isFinite(data30))){
+if(data30 > 3600000 || isNaN(data30)){
+const err67 = {instancePath:instancePath+"/spec/failover/sentinel/failoverTimeoutMilliseconds",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/failoverTimeoutMilliseconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -842,11 +847,8 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-if(data26.replicaof !== undefined){
-let data31 = data26.replicaof;
-if(typeof data31 !== "string"){
-const err68 = {instancePath:instancePath+"/spec/rules/replicaof",schemaPath:"#/properties/spec/properties/rules/properties/replicaof/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data30 < 1000 || isNaN(data30)){
+const err68 = {instancePath:instancePath+"/spec/failover/sentinel/failoverTimeoutMilliseconds",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/failoverTimeoutMilliseconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -855,8 +857,12 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(!((data31 === "deny") || (data31 === "warn"))){
-const err69 = {instancePath:instancePath+"/spec/rules/replicaof",schemaPath:"#/properties/spec/properties/rules/properties/replicaof/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.replicaof.enum},message:"must be equal to one of the allowed values"};
+}
+}
+if(data28.quorum !== undefined){
+let data31 = data28.quorum;
+if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
+const err69 = {instancePath:instancePath+"/spec/failover/sentinel/quorum",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/quorum/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -865,11 +871,9 @@ vErrors.push(err69);
 }
 errors++;
 }
-}
-if(data26.persistence !== undefined){
-let data32 = data26.persistence;
-if(typeof data32 !== "string"){
-const err70 = {instancePath:instancePath+"/spec/rules/persistence",schemaPath:"#/properties/spec/properties/rules/properties/persistence/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data31 == "number") && (isFinite(data31))){
+if(data31 > 1000 || isNaN(data31)){
+const err70 = {instancePath:instancePath+"/spec/failover/sentinel/quorum",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/quorum/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -878,8 +882,8 @@ vErrors.push(err70);
 }
 errors++;
 }
-if(!((data32 === "deny") || (data32 === "warn"))){
-const err71 = {instancePath:instancePath+"/spec/rules/persistence",schemaPath:"#/properties/spec/properties/rules/properties/persistence/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.persistence.enum},message:"must be equal to one of the allowed values"};
+if(data31 < 1 || isNaN(data31)){
+const err71 = {instancePath:instancePath+"/spec/failover/sentinel/quorum",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/quorum/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -889,10 +893,11 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data26.start !== undefined){
-let data33 = data26.start;
-if(typeof data33 !== "string"){
-const err72 = {instancePath:instancePath+"/spec/rules/start",schemaPath:"#/properties/spec/properties/rules/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data28.port !== undefined){
+let data32 = data28.port;
+if(!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32)))){
+const err72 = {instancePath:instancePath+"/spec/failover/sentinel/port",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -901,8 +906,9 @@ vErrors.push(err72);
 }
 errors++;
 }
-if(!((data33 === "deny") || (data33 === "warn"))){
-const err73 = {instancePath:instancePath+"/spec/rules/start",schemaPath:"#/properties/spec/properties/rules/properties/start/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.start.enum},message:"must be equal to one of the allowed values"};
+if((typeof data32 == "number") && (isFinite(data32))){
+if(data32 > 65535 || isNaN(data32)){
+const err73 = {instancePath:instancePath+"/spec/failover/sentinel/port",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -911,11 +917,8 @@ vErrors.push(err73);
 }
 errors++;
 }
-}
-if(data26.configFile !== undefined){
-let data34 = data26.configFile;
-if(typeof data34 !== "string"){
-const err74 = {instancePath:instancePath+"/spec/rules/configFile",schemaPath:"#/properties/spec/properties/rules/properties/configFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data32 < 1 || isNaN(data32)){
+const err74 = {instancePath:instancePath+"/spec/failover/sentinel/port",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -924,8 +927,11 @@ vErrors.push(err74);
 }
 errors++;
 }
-if(!((data34 === "deny") || (data34 === "warn"))){
-const err75 = {instancePath:instancePath+"/spec/rules/configFile",schemaPath:"#/properties/spec/properties/rules/properties/configFile/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.configFile.enum},message:"must be equal to one of the allowed values"};
+}
+}
+}
+else {
+const err75 = {instancePath:instancePath+"/spec/failover/sentinel",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -935,10 +941,9 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data26.clusterMode !== undefined){
-let data35 = data26.clusterMode;
-if(typeof data35 !== "string"){
-const err76 = {instancePath:instancePath+"/spec/rules/clusterMode",schemaPath:"#/properties/spec/properties/rules/properties/clusterMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err76 = {instancePath:instancePath+"/spec/failover",schemaPath:"#/properties/spec/properties/failover/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -947,8 +952,13 @@ vErrors.push(err76);
 }
 errors++;
 }
-if(!((data35 === "deny") || (data35 === "warn"))){
-const err77 = {instancePath:instancePath+"/spec/rules/clusterMode",schemaPath:"#/properties/spec/properties/rules/properties/clusterMode/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.clusterMode.enum},message:"must be equal to one of the allowed values"};
+}
+if(data4.rules !== undefined){
+let data33 = data4.rules;
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+for(const key8 in data33){
+if(!(func3.call(schema11.properties.spec.properties.rules.properties, key8))){
+const err77 = {instancePath:instancePath+"/spec/rules",schemaPath:"#/properties/spec/properties/rules/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -958,10 +968,10 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data26.sentinel !== undefined){
-let data36 = data26.sentinel;
-if(typeof data36 !== "string"){
-const err78 = {instancePath:instancePath+"/spec/rules/sentinel",schemaPath:"#/properties/spec/properties/rules/properties/sentinel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data33.replicas !== undefined){
+let data34 = data33.replicas;
+if(typeof data34 !== "string"){
+const err78 = {instancePath:instancePath+"/spec/rules/replicas",schemaPath:"#/properties/spec/properties/rules/properties/replicas/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -970,8 +980,8 @@ vErrors.push(err78);
 }
 errors++;
 }
-if(!((data36 === "deny") || (data36 === "warn"))){
-const err79 = {instancePath:instancePath+"/spec/rules/sentinel",schemaPath:"#/properties/spec/properties/rules/properties/sentinel/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.sentinel.enum},message:"must be equal to one of the allowed values"};
+if(!((data34 === "deny") || (data34 === "warn"))){
+const err79 = {instancePath:instancePath+"/spec/rules/replicas",schemaPath:"#/properties/spec/properties/rules/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.replicas.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -981,10 +991,10 @@ vErrors.push(err79);
 errors++;
 }
 }
-if(data26.tls !== undefined){
-let data37 = data26.tls;
-if(typeof data37 !== "string"){
-const err80 = {instancePath:instancePath+"/spec/rules/tls",schemaPath:"#/properties/spec/properties/rules/properties/tls/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data33.serviceName !== undefined){
+let data35 = data33.serviceName;
+if(typeof data35 !== "string"){
+const err80 = {instancePath:instancePath+"/spec/rules/serviceName",schemaPath:"#/properties/spec/properties/rules/properties/serviceName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -993,8 +1003,8 @@ vErrors.push(err80);
 }
 errors++;
 }
-if(!((data37 === "deny") || (data37 === "warn"))){
-const err81 = {instancePath:instancePath+"/spec/rules/tls",schemaPath:"#/properties/spec/properties/rules/properties/tls/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.tls.enum},message:"must be equal to one of the allowed values"};
+if(!((data35 === "deny") || (data35 === "warn"))){
+const err81 = {instancePath:instancePath+"/spec/rules/serviceName",schemaPath:"#/properties/spec/properties/rules/properties/serviceName/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.serviceName.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1004,10 +1014,10 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data26.auth !== undefined){
-let data38 = data26.auth;
-if(typeof data38 !== "string"){
-const err82 = {instancePath:instancePath+"/spec/rules/auth",schemaPath:"#/properties/spec/properties/rules/properties/auth/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data33.podManagementPolicy !== undefined){
+let data36 = data33.podManagementPolicy;
+if(typeof data36 !== "string"){
+const err82 = {instancePath:instancePath+"/spec/rules/podManagementPolicy",schemaPath:"#/properties/spec/properties/rules/properties/podManagementPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1016,8 +1026,8 @@ vErrors.push(err82);
 }
 errors++;
 }
-if(!((data38 === "deny") || (data38 === "warn"))){
-const err83 = {instancePath:instancePath+"/spec/rules/auth",schemaPath:"#/properties/spec/properties/rules/properties/auth/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.auth.enum},message:"must be equal to one of the allowed values"};
+if(!((data36 === "deny") || (data36 === "warn"))){
+const err83 = {instancePath:instancePath+"/spec/rules/podManagementPolicy",schemaPath:"#/properties/spec/properties/rules/properties/podManagementPolicy/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.podManagementPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1027,9 +1037,10 @@ vErrors.push(err83);
 errors++;
 }
 }
-}
-else {
-const err84 = {instancePath:instancePath+"/spec/rules",schemaPath:"#/properties/spec/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data33.image !== undefined){
+let data37 = data33.image;
+if(typeof data37 !== "string"){
+const err84 = {instancePath:instancePath+"/spec/rules/image",schemaPath:"#/properties/spec/properties/rules/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1038,10 +1049,8 @@ vErrors.push(err84);
 }
 errors++;
 }
-}
-}
-else {
-const err85 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!((data37 === "deny") || (data37 === "warn"))){
+const err85 = {instancePath:instancePath+"/spec/rules/image",schemaPath:"#/properties/spec/properties/rules/properties/image/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.image.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1051,14 +1060,222 @@ vErrors.push(err85);
 errors++;
 }
 }
-}
-else {
-const err86 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data33.replicaof !== undefined){
+let data38 = data33.replicaof;
+if(typeof data38 !== "string"){
+const err86 = {instancePath:instancePath+"/spec/rules/replicaof",schemaPath:"#/properties/spec/properties/rules/properties/replicaof/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err86];
 }
 else {
 vErrors.push(err86);
+}
+errors++;
+}
+if(!((data38 === "deny") || (data38 === "warn"))){
+const err87 = {instancePath:instancePath+"/spec/rules/replicaof",schemaPath:"#/properties/spec/properties/rules/properties/replicaof/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.replicaof.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+}
+if(data33.persistence !== undefined){
+let data39 = data33.persistence;
+if(typeof data39 !== "string"){
+const err88 = {instancePath:instancePath+"/spec/rules/persistence",schemaPath:"#/properties/spec/properties/rules/properties/persistence/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+if(!((data39 === "deny") || (data39 === "warn"))){
+const err89 = {instancePath:instancePath+"/spec/rules/persistence",schemaPath:"#/properties/spec/properties/rules/properties/persistence/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.persistence.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+if(data33.start !== undefined){
+let data40 = data33.start;
+if(typeof data40 !== "string"){
+const err90 = {instancePath:instancePath+"/spec/rules/start",schemaPath:"#/properties/spec/properties/rules/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+if(!((data40 === "deny") || (data40 === "warn"))){
+const err91 = {instancePath:instancePath+"/spec/rules/start",schemaPath:"#/properties/spec/properties/rules/properties/start/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.start.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+}
+if(data33.configFile !== undefined){
+let data41 = data33.configFile;
+if(typeof data41 !== "string"){
+const err92 = {instancePath:instancePath+"/spec/rules/configFile",schemaPath:"#/properties/spec/properties/rules/properties/configFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+if(!((data41 === "deny") || (data41 === "warn"))){
+const err93 = {instancePath:instancePath+"/spec/rules/configFile",schemaPath:"#/properties/spec/properties/rules/properties/configFile/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.configFile.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+}
+if(data33.clusterMode !== undefined){
+let data42 = data33.clusterMode;
+if(typeof data42 !== "string"){
+const err94 = {instancePath:instancePath+"/spec/rules/clusterMode",schemaPath:"#/properties/spec/properties/rules/properties/clusterMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+if(!((data42 === "deny") || (data42 === "warn"))){
+const err95 = {instancePath:instancePath+"/spec/rules/clusterMode",schemaPath:"#/properties/spec/properties/rules/properties/clusterMode/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.clusterMode.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+}
+if(data33.sentinel !== undefined){
+let data43 = data33.sentinel;
+if(typeof data43 !== "string"){
+const err96 = {instancePath:instancePath+"/spec/rules/sentinel",schemaPath:"#/properties/spec/properties/rules/properties/sentinel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+if(!((data43 === "deny") || (data43 === "warn"))){
+const err97 = {instancePath:instancePath+"/spec/rules/sentinel",schemaPath:"#/properties/spec/properties/rules/properties/sentinel/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.sentinel.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+}
+if(data33.tls !== undefined){
+let data44 = data33.tls;
+if(typeof data44 !== "string"){
+const err98 = {instancePath:instancePath+"/spec/rules/tls",schemaPath:"#/properties/spec/properties/rules/properties/tls/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+if(!((data44 === "deny") || (data44 === "warn"))){
+const err99 = {instancePath:instancePath+"/spec/rules/tls",schemaPath:"#/properties/spec/properties/rules/properties/tls/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.tls.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+if(data33.auth !== undefined){
+let data45 = data33.auth;
+if(typeof data45 !== "string"){
+const err100 = {instancePath:instancePath+"/spec/rules/auth",schemaPath:"#/properties/spec/properties/rules/properties/auth/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+if(!((data45 === "deny") || (data45 === "warn"))){
+const err101 = {instancePath:instancePath+"/spec/rules/auth",schemaPath:"#/properties/spec/properties/rules/properties/auth/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.auth.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+}
+}
+else {
+const err102 = {instancePath:instancePath+"/spec/rules",schemaPath:"#/properties/spec/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+}
+}
+else {
+const err103 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+}
+}
+else {
+const err104 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
 }
 errors++;
 }

@@ -1,5 +1,14 @@
 import type { EffectivePolicy, RuleName } from './replicationPolicy.js';
-import { enabledLabel, initContainerName, managedByLabel, policyAnnotation, userConfigAnnotation } from '../rules/replicationNames.js';
+import {
+  enabledLabel,
+  initContainerName,
+  managedByLabel,
+  sentinelContainerName,
+  policyAnnotation,
+  userConfigAnnotation,
+} from '../rules/replicationNames.js';
+import { replicaRange } from '../rules/validateReplicas.js';
+import { expectedPodManagement } from '../rules/validatePodManagementPolicy.js';
 
 // The validating half as ValidatingAdmissionPolicies (CEL, admissionregistration.k8s.io/v1, Kubernetes 1.30+):
 // what the API server itself can enforce from the policies with no webhook at all, e.g. while the webhook is
@@ -62,7 +71,7 @@ const variables = [
     name: 'otherWords',
     expression:
       `((has(object.spec.template.spec.initContainers) ? object.spec.template.spec.initContainers : []) + variables.containers)` +
-      `.filter(c, c.name != variables.redis.name && c.name != ${cel(initContainerName)})` +
+      `.filter(c, c.name != variables.redis.name && c.name != ${cel(initContainerName)} && c.name != ${cel(sentinelContainerName)})` +
       ".map(c, ((has(c.command) ? c.command : []) + (has(c.args) ? c.args : [])).join(' ')).join('\\n')",
   },
   {
@@ -72,7 +81,8 @@ const variables = [
 ];
 
 function validations(policy: EffectivePolicy): Partial<Record<(typeof expressibleRules)[number], Json>> {
-  const { min, max } = policy.replicas;
+  const { min, max, allowed } = replicaRange(policy);
+  const podManagement = expectedPodManagement(policy);
   const replicas = '(has(object.spec.replicas) ? object.spec.replicas : 1)';
   const tag = (rule: string) => ` [rule ${rule}${policy.rules[rule as RuleName] === 'warn' ? ', warn' : ''}]`;
   const option = (names: string) => `(?i)(^|\\s)--(${names})(\\s|$)`;
@@ -80,15 +90,15 @@ function validations(policy: EffectivePolicy): Partial<Record<(typeof expressibl
   return {
     replicas: {
       expression: `${replicas} >= ${min} && ${replicas} <= ${max}`,
-      messageExpression: `'spec.replicas: found ' + (has(object.spec.replicas) ? string(object.spec.replicas) : 'unset (defaults to 1)') + ${cel(`; allowed ${min} to ${max} (policy "${policy.name}")${tag('replicas')}`)}`,
+      messageExpression: `'spec.replicas: found ' + (has(object.spec.replicas) ? string(object.spec.replicas) : 'unset (defaults to 1)') + ${cel(`; allowed ${allowed}${tag('replicas')}`)}`,
     },
     serviceName: {
       expression: "has(object.spec.serviceName) && object.spec.serviceName != ''",
       message: `spec.serviceName: found unset; allowed the name of the headless Service that gives pod 0 its DNS name${tag('serviceName')}`,
     },
     podManagementPolicy: {
-      expression: "!has(object.spec.podManagementPolicy) || object.spec.podManagementPolicy == 'OrderedReady'",
-      messageExpression: `'spec.podManagementPolicy: found "' + object.spec.podManagementPolicy + '"' + ${cel(`; allowed OrderedReady (pod 0, the leader, must start first)${tag('podManagementPolicy')}`)}`,
+      expression: `(has(object.spec.podManagementPolicy) ? object.spec.podManagementPolicy : 'OrderedReady') == ${cel(podManagement.value)}`,
+      messageExpression: `'spec.podManagementPolicy: found "' + object.spec.podManagementPolicy + '"' + ${cel(`; allowed ${podManagement.allowed}${tag('podManagementPolicy')}`)}`,
     },
     image: {
       expression:

@@ -1,5 +1,5 @@
 import type { V1StatefulSet } from '@kubernetes/client-node';
-import { initContainerName } from './replicationNames.js';
+import { initContainerName, sentinelContainerName } from './replicationNames.js';
 import { redisContainer } from './redisContainer.js';
 import type { RedisSetup } from './redisSetup.js';
 
@@ -12,7 +12,7 @@ export interface ContainerWords {
 }
 
 /**
- * The command and arguments of every container the user wrote (the webhook's own init container aside),
+ * The command and arguments of every container the user wrote (the webhook's own init and Sentinel containers aside),
  * joined: shell scripts included. The Redis container counts only when its start is not understood: an
  * understood one is read option by option (userConfig).
  */
@@ -25,7 +25,7 @@ export function containerWords(sts: V1StatefulSet, setup: RedisSetup): Container
   ] as const;
   return lists.flatMap(([list, containers]) =>
     containers.flatMap((c, i) => {
-      if (typeof c !== 'object' || c === null || c.name === initContainerName) return [];
+      if (typeof c !== 'object' || c === null || c.name === initContainerName || c.name === sentinelContainerName) return [];
       if (c === redis && setup.start?.kind !== 'unsupported') return [];
       const words = [...(c.command ?? []), ...(c.args ?? [])].filter((w) => typeof w === 'string');
       return words.length === 0 ? [] : [{ container: `${list}[${i}] (${c.name})`, field: `spec.template.spec.${list}[${i}]`, text: words.join(' ') }];

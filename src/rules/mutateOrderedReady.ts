@@ -1,9 +1,11 @@
 import type { Mutator } from './rule.js';
+import { expectedPodManagement, podManagementSetByMutation } from './validatePodManagementPolicy.js';
 
-/** Pod 0 must exist before its followers, so pods start in order; the field is immutable, hence CREATE only. */
+/** How pods start (pod 0 first, or all at once with Sentinel); the field is immutable, hence on create only. */
 export const orderedReady: Mutator = {
   name: 'orderedReady',
   mutate(sts, ctx) {
-    if (ctx.operation === 'CREATE' && sts.spec && sts.spec.podManagementPolicy === undefined) sts.spec.podManagementPolicy = 'OrderedReady';
+    if (sts.spec && podManagementSetByMutation(sts, ctx.operation, ctx.policy))
+      sts.spec.podManagementPolicy = expectedPodManagement(ctx.policy).value;
   },
 };

@@ -85,8 +85,12 @@ function serverArguments(server: string | undefined, words: Token[]): RedisStart
   };
 }
 
-/** The container's words as the runtime runs them, then what they start. */
-export function startOf(container: V1Container, field: string): RedisStart {
+/**
+ * The container's words as the runtime runs them, then what they start. `recordedUserFile`: the
+ * webhook's init container records a config file of the user's, so the start was wired from a server
+ * start with that file, even where it now reads like a wired bitnami env start.
+ */
+export function startOf(container: V1Container, field: string, recordedUserFile = false): RedisStart {
   const image: RedisImage | undefined = redisImage(container.image);
   const command = tokens(container.command, `${field}.command`);
   const args = tokens(container.args, `${field}.args`);
@@ -100,7 +104,13 @@ export function startOf(container: V1Container, field: string): RedisStart {
   }
   const words = [...command, ...args];
   // bitnami/redis configured by env, as the webhook wires it: still configured by that env.
-  if (image?.family === 'bitnami' && words.length === 2 && servers.has(basename(words[0].value)) && words[1].value === configFile)
+  if (
+    !recordedUserFile &&
+    image?.family === 'bitnami' &&
+    words.length === 2 &&
+    servers.has(basename(words[0].value)) &&
+    words[1].value === configFile
+  )
     return { kind: 'bitnami-env' };
   return explicitStart(image, [command[0], ...command.slice(1), ...args]);
 }
@@ -138,7 +148,12 @@ function abbreviate(text: string): string {
 /** The start of the StatefulSet's Redis container. */
 export function redisStart(sts: V1StatefulSet): RedisStart | undefined {
   const container = redisContainer(sts);
-  return container ? startOf(container, redisContainerField(sts)) : undefined;
+  return container ? startOf(container, redisContainerField(sts), recordedUserConfigFile(sts) !== undefined) : undefined;
+}
+
+function recordedUserConfigFile(sts: V1StatefulSet): string | undefined {
+  const init = sts.spec?.template?.spec?.initContainers?.find((c) => c?.name === initContainerName);
+  return init?.env?.find((e) => e?.name === userConfigFileEnv)?.value;
 }
 
 /**
@@ -147,7 +162,5 @@ export function redisStart(sts: V1StatefulSet): RedisStart | undefined {
  */
 export function userConfigFile(sts: V1StatefulSet, start: RedisStart | undefined = redisStart(sts)): string | undefined {
   if (start?.kind !== 'server') return undefined;
-  if (!start.wired) return start.configFile?.value;
-  const init = sts.spec?.template?.spec?.initContainers?.find((c) => c?.name === initContainerName);
-  return init?.env?.find((e) => e?.name === userConfigFileEnv)?.value;
+  return start.wired ? recordedUserConfigFile(sts) : start.configFile?.value;
 }

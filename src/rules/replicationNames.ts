@@ -18,6 +18,11 @@ export const verifiedAnnotation = 'redis-replication/verified';
 export const dataMarkerKey = 'redis-replication:data-marker';
 export const dataMarkerAnnotation = 'redis-replication/data-marker';
 export const initContainerName = 'redis-replication-init';
+/** The Sentinel the webhook adds to every pod of a group whose policy chooses `failover.mode: sentinel`. */
+export const sentinelContainerName = 'redis-replication-sentinel';
+export const sentinelPortName = 'sentinel';
+/** Kept on the data volume (when there is one): it is the member's record of the last master it knew. */
+export const sentinelConfigFileName = 'redis-replication-sentinel.conf';
 export const configVolumeName = 'redis-replication-config';
 export const configDir = '/etc/redis-replication';
 export const configFile = `${configDir}/redis.conf`;
@@ -40,5 +45,17 @@ export const replicationConfigEnv = 'REDIS_REPLICATION_CONFIG';
 export const passwordEnv = 'REDIS_PASSWORD';
 /** redis-cli reads the password from it, so the probes never put it on a command line. */
 export const cliPasswordEnv = 'REDISCLI_AUTH';
+// With failover.mode sentinel, the init container also reads these.
+export const failoverEnv = 'REDIS_FAILOVER';
+/** `<serviceName>.<namespace>.svc.<clusterDomain>`: a member's DNS name is `<pod>.` followed by it. */
+export const memberDomainEnv = 'REDIS_MEMBER_DOMAIN';
+/** The replicas at the template's last mutation: the peers a starting member asks. */
+export const membersEnv = 'REDIS_MEMBERS';
+export const sentinelPortEnv = 'REDIS_SENTINEL_PORT';
+export const sentinelMasterEnv = 'REDIS_SENTINEL_MASTER';
+export const sentinelQuorumEnv = 'REDIS_SENTINEL_QUORUM';
+/** The Sentinel settings of the policy, as sentinel.conf lines. */
+export const sentinelSettingsEnv = 'REDIS_SENTINEL_SETTINGS';
+export const sentinelConfigFileEnv = 'REDIS_SENTINEL_CONFIG_FILE';
 /** The user's own config file, which the rendered one includes: also the record of it once the start is rewired. */
 export const userConfigFileEnv = 'REDIS_USER_CONFIG_FILE';

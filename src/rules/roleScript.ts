@@ -55,7 +55,96 @@ resolves() {
   esac
   if command -v getent >/dev/null 2>&1; then getent hosts "$1"; else nslookup "$1"; fi >/dev/null 2>&1
 }
-if [ "$ordinal" = 0 ]; then
+if [ "\${REDIS_FAILOVER:-none}" = sentinel ]; then
+  # Any member may lead; the other members' Sentinels know which one does. Never ask this member's own
+  # Sentinel: it is not running yet, and after a restart it would only repeat what it knew before.
+  base="\${name%-*}"
+  me="$name.$REDIS_MEMBER_DOMAIN"
+  sconf="$REDIS_SENTINEL_CONFIG_FILE"
+  if [ -n "\${REDIS_PASSWORD:-}" ]; then export REDISCLI_AUTH="$REDIS_PASSWORD"; fi
+  # Sentinel rewrites its config as it learns: on the data volume, it is this member's record of the
+  # last master, and of the last epoch it voted in (kept, so it never votes twice in one epoch).
+  recorded="" epoch=""
+  if [ -f "$sconf" ]; then
+    recorded=$(awk -v m="$REDIS_SENTINEL_MASTER" '$1 == "sentinel" && $2 == "monitor" && $3 == m { print $4 }' "$sconf")
+    epoch=$(awk '$1 == "sentinel" && $2 == "current-epoch" { print $3 }' "$sconf")
+  fi
+  cli() { if command -v timeout >/dev/null 2>&1; then timeout 3 redis-cli "$@"; else redis-cli "$@"; fi; }
+  # "<master> <flags>" from the Sentinel at $1; nothing when it cannot be asked or knows no such master.
+  ask() {
+    resolves "$1" || return 0
+    cli -h "$1" -p "$REDIS_SENTINEL_PORT" sentinel master "$REDIS_SENTINEL_MASTER" 2>/dev/null |
+      awk 'NR % 2 == 1 { key = $0; next } { value[key] = $0 } END { if (value["name"] != "") print value["ip"], value["flags"] }'
+  }
+  has_data() {
+    for f in dump.rdb appendonlydir appendonly.aof; do [ -e "$REDIS_DATA_DIR/$f" ] && return 0; done
+    return 1
+  }
+  members="$REDIS_MEMBERS"
+  if [ "$ordinal" -ge "$members" ]; then members=$((ordinal + 1)); fi
+  waited=0
+  while :; do
+    answers="" busy=""
+    k=0
+    while [ "$k" -lt "$members" ]; do
+      if [ "$k" != "$ordinal" ]; then
+        answer=$(ask "$base-$k.$REDIS_MEMBER_DOMAIN")
+        if [ -n "$answer" ]; then
+          answers="$answers \${answer%% *}"
+          case "$answer" in *failover_in_progress*) busy="a failover is in progress" ;; esac
+        fi
+      fi
+      k=$((k + 1))
+    done
+    if [ -z "$answers" ]; then
+      # No other member's Sentinel answers: the group is starting, for the first time or all at once.
+      if [ -n "$recorded" ]; then master="$recorded" why="no other Sentinel answers; the last master recorded on this member's volume"
+      elif [ "$ordinal" = 0 ]; then master="$me" why="no other Sentinel answers and nothing is recorded: the bootstrap member"
+      else master="$REDIS_LEADER_HOST" why="no other Sentinel answers and nothing is recorded: following the bootstrap member"
+      fi
+      break
+    fi
+    distinct=$(printf '%s\\n' $answers | sort -u)
+    if [ -z "$busy" ] && [ "$(printf '%s\\n' "$distinct" | wc -l)" -eq 1 ]; then
+      master="$distinct" why="the other members' Sentinels agree"
+      # Named while it was away (back within down-after, or the whole group restarted): lead with the
+      # data on its volume. With none, leading would wipe every follower: let the Sentinels fail over.
+      if [ "$master" != "$me" ] || has_data; then break; fi
+      busy="the Sentinels name this member as the master, but it has no data to lead with"
+    fi
+    if [ -z "$busy" ]; then busy="the other members' Sentinels disagree on the master:$answers"; fi
+    if [ "$waited" -ge "$REDIS_LEADER_WAIT_SECONDS" ]; then
+      echo "redis-replication: $busy, still after \${REDIS_LEADER_WAIT_SECONDS}s; exiting so that the kubelet retries" >&2
+      exit 1
+    fi
+    sleep 1
+    waited=$((waited + 1))
+  done
+  if [ "$master" = "$me" ]; then role=leader; else role=follower; echo "replicaof $master $REDIS_PORT" >> "$tmp"; fi
+  # Followers and Sentinels name members by DNS name, which stays while pod addresses change.
+  echo "replica-announce-ip $me" >> "$tmp"
+  # A Sentinel id per member that survives restarts, so the others never count one member twice.
+  myid=$(printf '5e0711e15e0711e15e0711e15e0711e1%08x' "$ordinal")
+  {
+    echo "port $REDIS_SENTINEL_PORT"
+    echo "sentinel myid $myid"
+    echo "sentinel resolve-hostnames yes"
+    echo "sentinel announce-hostnames yes"
+    echo "sentinel announce-ip $me"
+    if [ -n "$epoch" ]; then echo "sentinel current-epoch $epoch"; fi
+    echo "sentinel monitor $REDIS_SENTINEL_MASTER $master $REDIS_PORT $REDIS_SENTINEL_QUORUM"
+    printf '%s\\n' "$REDIS_SENTINEL_SETTINGS"
+    if [ -n "\${REDIS_PASSWORD:-}" ]; then
+      printf 'requirepass %s\\n' "$(quote "$REDIS_PASSWORD")"
+      printf 'sentinel auth-pass %s %s\\n' "$REDIS_SENTINEL_MASTER" "$(quote "$REDIS_PASSWORD")"
+      printf 'sentinel sentinel-pass %s\\n' "$(quote "$REDIS_PASSWORD")"
+    else
+      echo "protected-mode no"
+    fi
+  } > "$sconf.tmp"
+  mv "$sconf.tmp" "$sconf"
+  echo "redis-replication: the master is $master ($why)"
+elif [ "$ordinal" = 0 ]; then
   role=leader
 else
   role=follower

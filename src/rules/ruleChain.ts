@@ -3,6 +3,7 @@ import { orderedReady } from './mutateOrderedReady.js';
 import { configVolume } from './mutateConfigVolume.js';
 import { redisContainerDefaults } from './mutateRedisContainer.js';
 import { initContainer } from './mutateInitContainer.js';
+import { sentinelContainer } from './mutateSentinelContainer.js';
 import { podSecurity } from './mutatePodSecurity.js';
 import { antiAffinity } from './mutateAntiAffinity.js';
 import { mutatedBy } from './mutateMutatedBy.js';
@@ -21,7 +22,16 @@ import { auth } from './validateAuth.js';
 
 // Every rule, in the one place they are listed. The Redis container is wired before the init container
 // is built, because the rendered config depends on the data mount.
-export const mutators: readonly Mutator[] = [orderedReady, configVolume, redisContainerDefaults, initContainer, podSecurity, antiAffinity, mutatedBy];
+export const mutators: readonly Mutator[] = [
+  orderedReady,
+  configVolume,
+  redisContainerDefaults,
+  initContainer,
+  sentinelContainer,
+  podSecurity,
+  antiAffinity,
+  mutatedBy,
+];
 export const validators: readonly Validator[] = [
   replicas,
   serviceName,

@@ -11,7 +11,7 @@ import { validateStatefulSet } from '../../src/admission/validateStatefulSet.js'
 import { redisSetup } from '../../src/rules/redisSetup.js';
 import { redisContainer } from '../../src/rules/redisContainer.js';
 import { userConfigFile } from '../../src/rules/redisStart.js';
-import { initContainerName, mutatedByAnnotation } from '../../src/rules/replicationNames.js';
+import { initContainerName, mutatedByAnnotation, sentinelContainerName } from '../../src/rules/replicationNames.js';
 import { policies, policyDocument, scaleReview, statefulSetReview } from '../fixtures/arbitraries.js';
 import { patchOf } from '../fixtures/statefulSet.js';
 
@@ -69,12 +69,17 @@ function isSubsequence(part: readonly string[], whole: readonly string[]): boole
 }
 
 /**
- * Paths the webhook owns: its init container (wherever the user's list put it), its annotation, and the
- * Redis container's start, which it points at the rendered config (checked on its own: every word the
- * user wrote but their config file stays, in order).
+ * Paths the webhook owns: its init and Sentinel containers (wherever the user's lists put them), its
+ * annotation, the Redis container's start, which it points at the rendered config (checked on its own:
+ * every word the user wrote but their config file stays, in order), and on a create with Sentinel the
+ * podManagementPolicy the API server defaulted to OrderedReady.
  */
-function webhookOwned(sts: V1StatefulSet, path: string): boolean {
+function webhookOwned(sts: V1StatefulSet, path: string, operation: string | undefined, op: PatchOperation): boolean {
   if (path === `/metadata/annotations/${fastJsonPatch.escapePathComponent(mutatedByAnnotation)}`) return true;
+  if (path === '/spec/podManagementPolicy')
+    return operation === 'CREATE' && sts.spec?.podManagementPolicy === 'OrderedReady' && op.op === 'replace' && op.value === 'Parallel';
+  const sentinel = /^\/spec\/template\/spec\/containers\/(\d+)(\/|$)/.exec(path);
+  if (sentinel !== null && sts.spec?.template?.spec?.containers?.[Number(sentinel[1])]?.name === sentinelContainerName) return true;
   const redis = redisContainer(sts);
   const index = redis ? sts.spec!.template.spec!.containers.indexOf(redis) : -1;
   if (new RegExp(`^/spec/template/spec/containers/${index}/(command|args)(/|$)`).test(path)) return true;
@@ -205,7 +210,7 @@ describe('the admission core, for any StatefulSet and any valid policies', () =>
           // A null field is one the user left unset (the API server drops nulls when it stores the object).
           const existing = valueAt(sts, op.path);
           const overwrites = op.op === 'replace' || op.op === 'remove' || (op.op === 'add' && !/\/\d+$/.test(op.path));
-          if (overwrites && existing !== undefined && existing !== null && !webhookOwned(sts, op.path)) {
+          if (overwrites && existing !== undefined && existing !== null && !webhookOwned(sts, op.path, review.request?.operation, op)) {
             throw new Error(`${op.op} ${op.path} overwrites the user's ${JSON.stringify(existing)}`);
           }
         }

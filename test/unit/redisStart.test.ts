@@ -94,6 +94,13 @@ describe('mutation wires each start to the rendered config, keeps every other wo
       { command: ['valkey-server'], args: [conf, '--save', '', '--x', '1'] },
       '/etc/redis/v.conf',
     ],
+    // Wired, it reads like a wired bitnami env start: the recorded file says otherwise (found by the property test).
+    [
+      'bitnami/redis with a server command and a config file',
+      { image: 'bitnami/redis:7.2', command: ['redis-server', '/etc/redis/b.conf'] },
+      { command: ['redis-server'], args: [conf] },
+      '/etc/redis/b.conf',
+    ],
   ])('%s', (_name, container, expected, userFile) => {
     const result = wired({ ...container, volumeMounts: [{ name: 'config', mountPath: '/etc/redis' }] });
     expect(result.redis).toMatchObject(expected);
