@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { admitStatefulSet } from '../../src/check/admitStatefulSet.js';
 import { effectivePolicy } from '../../src/policy/effectivePolicy.js';
 import type { EffectivePolicy } from '../../src/policy/replicationPolicy.js';
-import { sentinelContainerName } from '../../src/rules/replicationNames.js';
+import { initContainerName, sentinelContainerName } from '../../src/rules/replicationNames.js';
 import { eventually, report } from '../fixtures/eventually.js';
 import { FailoverObserver, missingKeys } from '../fixtures/failoverObserver.js';
 import { StatefulSetPods } from '../fixtures/kubelet/statefulSetPods.js';
@@ -57,6 +57,40 @@ async function roles(pods: StatefulSetPods): Promise<string[]> {
   );
 }
 
+/** The flags each of the given members' Sentinels has for the master (`master`, `s_down`, `o_down`, `failover_in_progress`...). */
+async function sentinelFlags(pods: StatefulSetPods, ordinals: number[]): Promise<string[]> {
+  return Promise.all(
+    ordinals.map(async (i) => {
+      const client = new Redis({ host: pods.pods[i].address, port: sentinelPort, maxRetriesPerRequest: 0 });
+      client.on('error', () => undefined);
+      try {
+        const fields = (await client.call('SENTINEL', 'MASTER', 'cache')) as string[];
+        return fields[fields.indexOf('flags') + 1];
+      } catch {
+        return 'unreachable';
+      } finally {
+        client.disconnect();
+      }
+    }),
+  );
+}
+
+/**
+ * The same pods under the rule the webhook used before Sentinel: pod 0 leads whenever it starts, and a
+ * leader takes writes with no follower in sync. Only the init container's environment differs.
+ */
+function todaysRule(sts: V1StatefulSet): V1StatefulSet {
+  const control = structuredClone(sts);
+  const init = control.spec!.template.spec!.initContainers!.find((c) => c.name === initContainerName)!;
+  init.env = init.env!.filter((e) => e.name !== 'REDIS_FAILOVER');
+  const config = init.env.find((e) => e.name === 'REDIS_REPLICATION_CONFIG')!;
+  config.value = config
+    .value!.split('\n')
+    .filter((line) => !line.startsWith('min-replicas-'))
+    .join('\n');
+  return control;
+}
+
 /** Every Sentinel knows the other two and both followers: the group can fail over. */
 async function sentinelsFormed(pods: StatefulSetPods): Promise<boolean> {
   const views = await Promise.all(
@@ -94,46 +128,134 @@ async function assertEveryWriteKept(pods: StatefulSetPods, observer: FailoverObs
   }
 }
 
-describe('a group with failover.mode sentinel, run as stored', () => {
-  let pods: StatefulSetPods;
-  afterEach(async () => {
-    await pods?.stop();
-  });
+/** A running group whose Sentinels know each other, with the observer writing and polling. */
+async function startGroup(): Promise<{ pods: StatefulSetPods; observer: FailoverObserver }> {
+  const pods = StatefulSetPods.create(stored(), { namespace: 'default', configMaps: [], secrets: [], services: [headless] });
+  groups.push(pods);
+  await pods.start(30_000);
+  await eventually(async () => ((await sentinelsFormed(pods)) ? true : undefined), 30_000, 'the Sentinels to find each other');
+  const observer = new FailoverObserver(pods, { masterName: 'cache', port, sentinelPort });
+  observers.push(observer);
+  await eventually(() => (observer.acknowledged.length >= 20 ? true : undefined), 15_000, '20 acknowledged writes');
+  return { pods, observer };
+}
 
+/** Writes go on being acknowledged after `since`: the group has a leader again. */
+async function acknowledgedAfter(observer: FailoverObserver, since: number, what: string): Promise<number> {
+  const first = await eventually(() => observer.firstAcknowledgedAfter(since), 30_000, what);
+  return first.at - since;
+}
+
+/** The end state every case must reach: one master, every other member following it with its link up. */
+async function oneLeader(pods: StatefulSetPods): Promise<string> {
+  const settled = await eventually(
+    async () => {
+      const found = await roles(pods);
+      const masters = found.flatMap((r, i) => (r === 'master' ? [`cache-${i}`] : []));
+      return masters.length === 1 && found.every((r) => r === 'master' || r === `slave of ${masters[0]} (up)`) ? masters[0] : undefined;
+    },
+    30_000,
+    'one master followed by every other member',
+  ).catch(async (error: Error) => {
+    throw new Error(`${error.message}; found ${JSON.stringify(await roles(pods))}\n${pods.logs()}`);
+  });
+  return settled;
+}
+
+async function finish(pods: StatefulSetPods, observer: FailoverObserver): Promise<string> {
+  await eventually(() => observer.firstAcknowledgedAfter(Date.now() - 500), 20_000, 'writes acknowledged at the end');
+  await observer.stop();
+  const leader = await oneLeader(pods);
+  expect(observer.splitBrains).toEqual([]);
+  await assertEveryWriteKept(pods, observer);
+  return leader;
+}
+
+const groups: StatefulSetPods[] = [];
+const observers: FailoverObserver[] = [];
+afterEach(async () => {
+  await Promise.all(observers.splice(0).map((o) => o.stop()));
+  await Promise.all(groups.splice(0).map((g) => g.stop()));
+});
+
+describe('a group with failover.mode sentinel, run as stored', () => {
   test('the stored pods carry a Sentinel and start all at once', () => {
     const sts = stored();
     expect(sts.spec!.podManagementPolicy).toBe('Parallel');
     expect(sts.spec!.template.spec!.containers.map((c) => c.name)).toEqual(['redis', sentinelContainerName]);
   });
 
-  test('the leader killed: a follower takes over, pod 0 comes back 12 s later as a follower; one writable member at a time, no acknowledged write lost', async () => {
-    pods = StatefulSetPods.create(stored(), { namespace: 'default', configMaps: [], secrets: [], services: [headless] });
-    await pods.start(30_000);
-    await eventually(async () => ((await sentinelsFormed(pods)) ? true : undefined), 30_000, 'the Sentinels to find each other');
-    const observer = new FailoverObserver(pods, { masterName: 'cache', port, sentinelPort });
-    try {
-      await eventually(() => (observer.acknowledged.length >= 20 ? true : undefined), 15_000, '20 acknowledged writes');
-      const killedAt = Date.now();
-      await pods.kill(0);
-      const first = await eventually(() => observer.firstAcknowledgedAfter(killedAt), 30_000, 'a write acknowledged by a new leader');
-      const failoverMs = first.at - killedAt;
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, killedAt + 12_000 - Date.now())));
-      await pods.restart(0);
-      await eventually(() => (observer.acknowledged.length >= 50 && observer.firstAcknowledgedAfter(Date.now() - 1000) ? true : undefined), 20_000);
-      await observer.stop();
-      const [pod0] = await roles(pods);
-      expect(pod0).toMatch(/^slave of cache-[12] \(up\)$/);
-      expect(pods.pods[0].logs()).toMatch(
-        /the master is cache-[12]\.cache-headless\.default\.svc\.cluster\.local \(the other members' Sentinels agree\)/,
-      );
-      expect(observer.splitBrains).toEqual([]);
-      await assertEveryWriteKept(pods, observer);
-      report('sentinel failover, leader killed', {
-        'kill to first acknowledged write (ms)': failoverMs,
-        'acknowledged writes': observer.acknowledged.length,
-      });
-    } finally {
-      await observer.stop();
-    }
+  test('the leader killed: a follower takes over, pod 0 comes back 12 s later as a follower', async () => {
+    const { pods, observer } = await startGroup();
+    const killedAt = Date.now();
+    await pods.kill(0);
+    const failoverMs = await acknowledgedAfter(observer, killedAt, 'a write acknowledged by a new leader');
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, killedAt + 12_000 - Date.now())));
+    await pods.restart(0);
+    const leader = await finish(pods, observer);
+    expect(leader).not.toBe('cache-0');
+    expect(pods.pods[0].logs()).toContain(`the master is ${leader}.cache-headless.default.svc.cluster.local (the other members' Sentinels agree)`);
+    report('sentinel failover, leader killed', {
+      'kill to first acknowledged write (ms)': failoverMs,
+      'acknowledged writes': observer.acknowledged.length,
+    });
+  }, 120_000);
+
+  test('the leader back within down-after: it leads again with the data on its volume, no failover', async () => {
+    const { pods, observer } = await startGroup();
+    await pods.kill(0);
+    await pods.restart(0);
+    expect(await finish(pods, observer)).toBe('cache-0');
+    expect(pods.pods[0].logs()).toContain("the master is cache-0.cache-headless.default.svc.cluster.local (the other members' Sentinels agree)");
+  }, 120_000);
+
+  test('the leader back while the failover runs: it waits for the outcome and follows the new leader', async () => {
+    const { pods, observer } = await startGroup();
+    await pods.kill(0);
+    // A Sentinel has agreed the leader is down (o_down) or is failing over: pod 0 starts in the middle of it.
+    await eventually(
+      async () => ((await sentinelFlags(pods, [1, 2])).some((f) => /o_down|failover/.test(f)) ? true : undefined),
+      20_000,
+      'the failover to begin',
+    );
+    await pods.restart(0);
+    expect(await finish(pods, observer)).not.toBe('cache-0');
+  }, 120_000);
+
+  test('every member restarted at once: the last leader leads again, the others follow it', async () => {
+    const { pods, observer } = await startGroup();
+    // First a failover, so the leader is not pod 0 and only the records on the volumes can say who it is.
+    await pods.kill(0);
+    await acknowledgedAfter(observer, Date.now(), 'a write acknowledged by a new leader');
+    await pods.restart(0);
+    const before = await oneLeader(pods);
+    await Promise.all([0, 1, 2].map((i) => pods.kill(i)));
+    await Promise.all([0, 1, 2].map((i) => pods.restart(i)));
+    expect(await finish(pods, observer)).toBe(before);
+  }, 120_000);
+
+  test('a member started while no other Sentinel answers follows the master recorded on its volume', async () => {
+    const { pods, observer } = await startGroup();
+    await pods.kill(2);
+    await Promise.all([0, 1].map((i) => pods.pods[i].containers.get(sentinelContainerName)!.kill()));
+    await pods.restart(2);
+    expect(pods.pods[2].logs()).toContain(
+      "the master is cache-0.cache-headless.default.svc.cluster.local (no other Sentinel answers; the last master recorded on this member's volume)",
+    );
+    await observer.stop();
+    expect(await oneLeader(pods)).toBe('cache-0');
+    expect(observer.splitBrains).toEqual([]);
+    await assertEveryWriteKept(pods, observer);
+  }, 120_000);
+});
+
+describe("the control: today's rule (pod 0 leads whenever it starts) under the same Sentinels", () => {
+  test('pod 0 back after a failover leads a second time: two members accept writes', async () => {
+    const { pods, observer } = await startGroup();
+    await pods.kill(0);
+    await acknowledgedAfter(observer, Date.now(), 'a write acknowledged by a new leader');
+    await pods.restart(0, todaysRule(pods.sts));
+    await eventually(() => (observer.splitBrains.length > 0 ? true : undefined), 20_000, 'two members accepting writes');
+    await observer.stop();
   }, 120_000);
 });
