@@ -5,8 +5,9 @@ import type { CanaryFacts, MarkerFacts, MemberFacts, RedisAnswer, ReplicationFac
 type Answer = Extract<RedisAnswer, { answered: true }>;
 
 /**
- * The verdict on one attempt's facts, check by check, with no I/O. Pod 0 must be the master, counting
- * every other member as a connected replica; every other member must replicate from pod 0 with its
+ * The verdict on one attempt's facts, check by check, with no I/O. The leader (pod 0, or with Sentinel
+ * the one master) must be the master, counting every other member as a connected replica; every other
+ * member must replicate from it with its
  * link up and its initial sync done; a canary written to the leader must reach every follower.
  * A member that does not answer gets only its `reachable` failure: what it would have said is not guessed.
  */
@@ -14,7 +15,7 @@ export function evaluateReplication(facts: ReplicationFacts): CheckResult[] {
   const [leader, ...followers] = facts.members;
   if (!leader) return [];
   return [
-    ...memberChecks(leader, (answer) => leaderChecks(leader.member, answer, followers.length)),
+    ...memberChecks(leader, (answer) => leaderChecks(leader.member, answer, followers.length, facts.anyLeader === true)),
     ...followers.flatMap((follower) => memberChecks(follower, (answer) => followerChecks(follower.member, answer, leader.member))),
     ...canaryChecks(facts.canary, leader.member, followers.length),
     ...markerChecks(facts.marker, leader.member),
@@ -40,9 +41,10 @@ function describeRole(answer: Answer): string {
   return answer.role;
 }
 
-function leaderChecks(leader: Member, answer: Answer, followerCount: number): CheckResult[] {
+function leaderChecks(leader: Member, answer: Answer, followerCount: number, anyLeader: boolean): CheckResult[] {
   const isMaster = answer.role === 'master';
-  const role = result('leader-role', leader, isMaster, 'role master (pod 0 is the leader)', `role ${describeRole(answer)}`);
+  const rule = anyLeader ? 'any one member leads, with Sentinel failover' : 'pod 0 is the leader';
+  const role = result('leader-role', leader, isMaster, `role master (${rule})`, `role ${describeRole(answer)}`);
   if (!isMaster) return [role];
   const replicas = answer.connectedReplicas;
   return [

@@ -1,4 +1,4 @@
-/** One Redis server of the replication group, as discovery found it. Pod 0, the leader, is always first. */
+/** One Redis server of the replication group, as discovery found it: pod 0 first; the check puts the leader first. */
 export interface Member {
   /** The pod name, or the endpoint as given on the command line. */
   name: string;

@@ -50,7 +50,10 @@ export type MarkerFacts = { expected?: string; found?: string; written?: boolean
 
 /** Everything observed in one attempt; `canary` and `marker` are absent when they were not attempted. */
 export interface ReplicationFacts {
+  /** The leader first: pod 0, or with `anyLeader` the member that answered as master. */
   members: MemberFacts[];
+  /** Any member may lead (Sentinel failover), so the leader is not pod 0 by rule. */
+  anyLeader?: boolean;
   canary?: CanaryFacts;
   marker?: MarkerFacts;
 }

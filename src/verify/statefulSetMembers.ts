@@ -1,5 +1,5 @@
 import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
-import { initContainerName, portEnv } from '../rules/replicationNames.js';
+import { failoverEnv, initContainerName, leaderHostEnv, portEnv } from '../rules/replicationNames.js';
 import { defaultPolicy } from '../policy/defaultPolicy.js';
 import type { Member } from './member.js';
 
@@ -14,6 +14,11 @@ export interface StatefulSetMemberOptions {
 function initEnv(sts: V1StatefulSet, name: string): string | undefined {
   const init = sts.spec?.template?.spec?.initContainers?.find((c) => c.name === initContainerName);
   return init?.env?.find((e) => e.name === name)?.value;
+}
+
+/** Whether the webhook wired the StatefulSet for Sentinel failover: then any member may lead. */
+export function hasSentinelFailover(sts: V1StatefulSet): boolean {
+  return initEnv(sts, failoverEnv) === 'sentinel';
 }
 
 /** A pod's stable DNS names through the governing Service, from the shortest to the fully qualified. */
@@ -40,7 +45,7 @@ export function statefulSetMembers(sts: V1StatefulSet, pods: readonly V1Pod[], o
   const name = sts.metadata?.name ?? '';
   const configuredPort = Number(initEnv(sts, portEnv));
   const port = options.port ?? (Number.isInteger(configuredPort) && configuredPort > 0 ? configuredPort : defaultPolicy.port);
-  const leaderHost = initEnv(sts, 'REDIS_LEADER_HOST');
+  const leaderHost = initEnv(sts, leaderHostEnv);
   return Array.from({ length: sts.spec?.replicas ?? 1 }, (_, ordinal): Member => {
     const podName = `${name}-${ordinal}`;
     const pod = pods.find((p) => p.metadata?.name === podName);

@@ -7,24 +7,27 @@ import { defaultPolicy } from '../policy/defaultPolicy.js';
 import { durationMs, portNumber } from '../flags.js';
 import { formatReportJson, formatReportText, type Report } from './formatReport.js';
 import { kubernetesApis } from './kubernetesApis.js';
+import type { Member } from './member.js';
 import { parseEndpoints } from './parseEndpoints.js';
 import { recordOutcome } from './recordOutcome.js';
 import type { ReplicationOutcome } from './replicationOutcome.js';
+import { hasSentinelFailover } from './statefulSetMembers.js';
 import { verifyUntilDeadline, type Discovery } from './verifyUntilDeadline.js';
 import { dataMarkerAnnotation } from '../rules/replicationNames.js';
 
 const help = `Usage: redis-replication-webhook verify (--namespace NS --statefulset NAME | --endpoints LIST) [options]
 
-The promotion check: verifies that a replication group works. Pod 0 must answer ROLE as master and
-count every other member as a connected replica; every other member must replicate from pod 0 with
-its link up and its sync finished; a canary key written to the leader must be read back from every
+The promotion check: verifies that a replication group works. Pod 0 must answer ROLE as master (with
+failover.mode sentinel: exactly one member, any of them) and count every other member as a connected
+replica; every other member must replicate from it with its link up and its sync finished; a canary key written to the leader must be read back from every
 follower, and is deleted afterwards. Waits, retrying with backoff, until everything holds or the
 timeout passes.
 
 Members:
   --namespace NS, -n NS    namespace of the StatefulSet
   --statefulset NAME       read the StatefulSet and its pods through the Kubernetes API; members
-                           are the pods' IPs, leader and followers by ordinal
+                           are the pods' IPs, leader and followers by ordinal (by role when the
+                           webhook injected Sentinel failover)
   --kubeconfig FILE        kubeconfig to use (default: in-cluster config, KUBECONFIG, ~/.kube/config)
   --cluster-domain D       cluster DNS domain in pod 0's DNS name (default ${defaultPolicy.clusterDomain})
   --endpoints LIST         host:port,host:port,... with pod 0 first, for use outside a cluster
@@ -32,6 +35,10 @@ Members:
                            --endpoints, for entries without a port)
   --leader-alias NAME      with --endpoints: another name of pod 0 that followers may follow, such as
                            its DNS name when the endpoints are port-forwards (repeatable)
+  --alias ENDPOINT=NAME    with --endpoints: another name of the member at ENDPOINT (as written in
+                           --endpoints) that followers may follow (repeatable)
+  --any-leader             with --endpoints: the member that answers as master leads, not
+                           necessarily the first (groups with Sentinel failover)
 
 Options:
   --timeout DURATION       how long to wait for pods and links to come up: 90s, 3m, or a
@@ -62,6 +69,8 @@ const options = {
   endpoints: { type: 'string' },
   port: { type: 'string' },
   'leader-alias': { type: 'string', multiple: true },
+  alias: { type: 'string', multiple: true },
+  'any-leader': { type: 'boolean' },
   timeout: { type: 'string', default: '180' },
   'max-lag': { type: 'string', default: '5' },
   output: { type: 'string', default: 'text' },
@@ -78,7 +87,7 @@ type Values = ReturnType<typeof parseArgs<{ options: typeof options }>>['values'
 interface Target {
   description: string;
   discover: () => Promise<Discovery>;
-  record?: (results: readonly CheckResult[], outcome: ReplicationOutcome, marker: string | undefined) => Promise<void>;
+  record?: (members: Member[], results: readonly CheckResult[], outcome: ReplicationOutcome, marker: string | undefined) => Promise<void>;
 }
 
 async function statefulSetTarget(values: Values, portFlag: number | undefined): Promise<Target> {
@@ -92,27 +101,50 @@ async function statefulSetTarget(values: Values, portFlag: number | undefined): 
   const discover = async (): Promise<Discovery> => {
     group = await discoverStatefulSet(apis, name, memberOptions);
     const expectedMarker = group.statefulSet.metadata?.annotations?.[dataMarkerAnnotation];
-    return { members: group.members, ...(expectedMarker === undefined ? {} : { expectedMarker }) };
+    return {
+      members: group.members,
+      ...(expectedMarker === undefined ? {} : { expectedMarker }),
+      ...(hasSentinelFailover(group.statefulSet) ? { anyLeader: true } : {}),
+    };
   };
-  const record = async (results: readonly CheckResult[], outcome: ReplicationOutcome, marker: string | undefined) => {
-    if (group) await recordOutcome(apis, group, results, outcome, new Date(), marker);
+  // The members in the order checked: the role labels follow the leader found, not the ordinals.
+  const record = async (members: Member[], results: readonly CheckResult[], outcome: ReplicationOutcome, marker: string | undefined) => {
+    if (group) await recordOutcome(apis, { ...group, members }, results, outcome, new Date(), marker);
   };
   return { description: `StatefulSet ${namespace}/${name}`, discover, ...(values['no-record'] ? {} : { record }) };
+}
+
+/** `--alias ENDPOINT=NAME`, repeatable: the names by endpoint. */
+function endpointAliases(flags: readonly string[]): Map<string, string[]> {
+  const aliases = new Map<string, string[]>();
+  for (const flag of flags) {
+    const at = flag.lastIndexOf('=');
+    if (at <= 0 || at === flag.length - 1) throw new Error(`--alias: found "${flag}"; expected ENDPOINT=NAME, such as 10.0.0.5:6379=cache-1.cache`);
+    const endpoint = flag.slice(0, at);
+    aliases.set(endpoint, [...(aliases.get(endpoint) ?? []), flag.slice(at + 1)]);
+  }
+  return aliases;
 }
 
 async function target(values: Values): Promise<Target> {
   const portFlag = values.port === undefined ? undefined : portNumber('port', values.port);
   if (values.endpoints === undefined) {
-    if (values['leader-alias'] !== undefined)
-      throw new Error('--leader-alias: goes with --endpoints; with --statefulset pod 0 is known by its DNS names');
+    for (const flag of ['leader-alias', 'alias', 'any-leader'] as const) {
+      if (values[flag] !== undefined) throw new Error(`--${flag}: goes with --endpoints; with --statefulset the pods are known by their DNS names`);
+    }
     return statefulSetTarget(values, portFlag);
   }
   for (const flag of ['statefulset', 'namespace', 'kubeconfig'] as const) {
     if (values[flag] !== undefined) throw new Error(`--${flag}: goes with --statefulset; found it with --endpoints, which reads no cluster`);
   }
   const [leader, ...followers] = parseEndpoints(values.endpoints, portFlag ?? defaultPolicy.port);
-  const members = leader ? [{ ...leader, aliases: values['leader-alias'] ?? [] }, ...followers] : [];
-  return { description: `endpoints ${values.endpoints}`, discover: () => Promise.resolve({ members }) };
+  const aliases = endpointAliases(values.alias ?? []);
+  const unknown = [...aliases.keys()].find((endpoint) => ![leader, ...followers].some((m) => m?.name === endpoint));
+  if (unknown !== undefined) throw new Error(`--alias: found endpoint "${unknown}", which --endpoints does not list`);
+  const withAliases = (m: Member, extra: string[] = []): Member => ({ ...m, aliases: [...extra, ...(aliases.get(m.name) ?? [])] });
+  const members = leader ? [withAliases(leader, values['leader-alias']), ...followers.map((m) => withAliases(m))] : [];
+  const anyLeader = values['any-leader'] === true;
+  return { description: `endpoints ${values.endpoints}`, discover: () => Promise.resolve({ members, ...(anyLeader ? { anyLeader } : {}) }) };
 }
 
 async function verify(values: Values): Promise<number> {
@@ -135,7 +167,7 @@ async function verify(values: Values): Promise<number> {
     { ...(password === undefined ? {} : { password }), replyTimeoutMs: replyTimeoutMs + maxLagMs, maxLagMs },
     { timeoutMs, onRetry },
   );
-  const recordError = await chosen.record?.(results, outcome, marker).then(
+  const recordError = await chosen.record?.(members, results, outcome, marker).then(
     () => undefined,
     (error: unknown) => errorMessage(error),
   );

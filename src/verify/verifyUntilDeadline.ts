@@ -6,6 +6,7 @@ import { dataLost } from './evaluateReplication.js';
 import { verifyAttempt, type AttemptOptions } from './verifyAttempt.js';
 
 export interface Verification {
+  /** In the order checked: the leader first. */
   members: Member[];
   results: CheckResult[];
   outcome: ReplicationOutcome;
@@ -17,6 +18,8 @@ export interface Verification {
 export interface Discovery {
   members: Member[];
   expectedMarker?: string;
+  /** Any member may lead (Sentinel failover). */
+  anyLeader?: boolean;
 }
 
 export interface DeadlineOptions {
@@ -44,9 +47,13 @@ export async function verifyUntilDeadline(
   const deadline = Date.now() + options.timeoutMs;
   let delayMs = firstDelayMs;
   for (;;) {
-    const { members, expectedMarker } = await discover();
+    const { members: discovered, expectedMarker, anyLeader } = await discover();
     const connectTimeoutMs = Math.max(minConnectTimeoutMs, Math.min(maxConnectTimeoutMs, deadline - Date.now()));
-    const { results, marker } = await verifyAttempt(members, { ...attemptOptions, connectTimeoutMs }, expectedMarker);
+    const { members, results, marker } = await verifyAttempt(
+      discovered,
+      { ...attemptOptions, connectTimeoutMs, ...(anyLeader ? { anyLeader } : {}) },
+      expectedMarker,
+    );
     const outcome = replicationOutcome(results, members.length);
     const left = deadline - Date.now();
     if (outcome.result === 'passed' || left <= 0 || dataLost(results))

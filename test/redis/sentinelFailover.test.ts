@@ -8,6 +8,7 @@ import { initContainerName, sentinelContainerName } from '../../src/rules/replic
 import { eventually, report } from '../fixtures/eventually.js';
 import { FailoverObserver, missingKeys } from '../fixtures/failoverObserver.js';
 import { StatefulSetPods } from '../fixtures/kubelet/statefulSetPods.js';
+import { assertBuilt, runVerify } from '../fixtures/runVerify.js';
 import { sampleStatefulSet } from '../fixtures/statefulSet.js';
 
 // Sentinel failover with real redis-server and Sentinel processes, each pod run from the stored
@@ -171,6 +172,7 @@ async function finish(pods: StatefulSetPods, observer: FailoverObserver): Promis
   return leader;
 }
 
+beforeAll(assertBuilt);
 const groups: StatefulSetPods[] = [];
 const observers: FailoverObserver[] = [];
 afterEach(async () => {
@@ -195,6 +197,16 @@ describe('a group with failover.mode sentinel, run as stored', () => {
     const leader = await finish(pods, observer);
     expect(leader).not.toBe('cache-0');
     expect(pods.pods[0].logs()).toContain(`the master is ${leader}.cache-headless.default.svc.cluster.local (the other members' Sentinels agree)`);
+    // The promotion check finds the new leader by its role, not its ordinal.
+    const aliases = pods.pods.flatMap((p) => ['--alias', `${p.address}:${port}=${p.name}.cache-headless.default.svc.cluster.local`]);
+    const verify = await runVerify(['--endpoints', pods.endpoints(port), '--any-leader', ...aliases, '--timeout', '30', '--output', 'json']);
+    const verdict = JSON.parse(verify.stdout) as { result: string; members: { name: string }[] };
+    expect({ code: verify.code, result: verdict.result }).toEqual({ code: 0, result: 'passed' });
+    expect(verdict.members[0].name).toBe(`${pods.pods[Number(leader.slice(-1))].address}:${port}`);
+    // Without --any-leader, pod 0 must lead: the same group fails, naming it.
+    const byOrdinal = await runVerify(['--endpoints', pods.endpoints(port), ...aliases, '--timeout', '1']);
+    expect(byOrdinal.code).toBe(1);
+    expect(byOrdinal.stdout).toContain(`leader-role: expected role master (pod 0 is the leader); found role replica of ${leader}.`);
     report('sentinel failover, leader killed', {
       'kill to first acknowledged write (ms)': failoverMs,
       'acknowledged writes': observer.acknowledged.length,

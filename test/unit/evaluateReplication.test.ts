@@ -1,5 +1,6 @@
 import { describeCheck, type CheckResult } from '../../src/verify/checkResult.js';
 import { evaluateReplication } from '../../src/verify/evaluateReplication.js';
+import { leaderFirst } from '../../src/verify/leaderFirst.js';
 import type { Member } from '../../src/verify/member.js';
 import { parseInfo, redisAnswer } from '../../src/verify/redisAnswer.js';
 import type { CanaryFacts, MemberFacts, RedisAnswer, ReplicationFacts } from '../../src/verify/replicationFacts.js';
@@ -246,5 +247,38 @@ describe('the data marker (data-kept)', () => {
     expect(kept({ found: 'm3', written: true })).toMatchObject([{ status: 'passed', found: 'none; marked now: m3' }]);
     expect(kept({ found: 'm3' })).toMatchObject([{ status: 'passed' }]);
     expect(kept({ error: 'Connection is closed.' })).toMatchObject([{ status: 'failed', found: 'reading it failed: Connection is closed.' }]);
+  });
+});
+
+describe('with Sentinel failover any one member may lead', () => {
+  const answers: RedisAnswer[] = [
+    { answered: true, role: 'slave', master: { host: '10.0.0.12', port: 6379 }, linkStatus: 'up', syncInProgress: false },
+    { answered: true, role: 'slave', master: { host: '10.0.0.12', port: 6379 }, linkStatus: 'up', syncInProgress: false },
+    leaderAnswer,
+  ];
+
+  test('leaderFirst puts the one master first, and keeps the order with none or two', () => {
+    expect(leaderFirst(answers)).toEqual([2, 0, 1]);
+    expect(leaderFirst([followerAnswer, followerAnswer])).toEqual([0, 1]);
+    expect(leaderFirst([leaderAnswer, followerAnswer, leaderAnswer])).toEqual([0, 1, 2]);
+    expect(leaderFirst([{ answered: false, error: 'refused' }, leaderAnswer])).toEqual([1, 0]);
+  });
+
+  test('the leader-role check names the rule it applied', () => {
+    const order = leaderFirst(answers);
+    const facts: ReplicationFacts = { members: order.map((i) => ({ member: member(i), redis: answers[i] })), anyLeader: true };
+    const results = evaluateReplication(facts);
+    expect(results.find((r) => r.check === 'leader-role')).toMatchObject({
+      member: 'cache-2',
+      status: 'passed',
+      expected: 'role master (any one member leads, with Sentinel failover)',
+    });
+    expect(results.filter((r) => r.status === 'failed')).toEqual([]);
+    // Two masters: the second one fails as a follower, whichever way round.
+    const split = evaluateReplication({
+      members: [0, 1, 2].map((i) => ({ member: member(i), redis: i === 1 ? followerAnswer : leaderAnswer })),
+      anyLeader: true,
+    });
+    expect(split.find((r) => r.check === 'follower-role' && r.member === 'cache-2')).toMatchObject({ status: 'failed', found: 'role master' });
   });
 });
