@@ -92,6 +92,24 @@ function todaysRule(sts: V1StatefulSet): V1StatefulSet {
   return control;
 }
 
+/** How many other Sentinels each member's Sentinel knows. */
+async function otherSentinels(pods: StatefulSetPods): Promise<number[]> {
+  return Promise.all(
+    pods.pods.map(async (p) => {
+      const client = new Redis({ host: p.address, port: sentinelPort, maxRetriesPerRequest: 0 });
+      client.on('error', () => undefined);
+      try {
+        const fields = (await client.call('SENTINEL', 'MASTER', 'cache')) as string[];
+        return Number(fields[fields.indexOf('num-other-sentinels') + 1]);
+      } catch {
+        return -1;
+      } finally {
+        client.disconnect();
+      }
+    }),
+  );
+}
+
 /** Every Sentinel knows the other two and both followers: the group can fail over. */
 async function sentinelsFormed(pods: StatefulSetPods): Promise<boolean> {
   const views = await Promise.all(
@@ -253,6 +271,27 @@ describe('a group with failover.mode sentinel, run as stored', () => {
     await pods.restart(2);
     expect(pods.pods[2].logs()).toContain(
       "the master is cache-0.cache-headless.default.svc.cluster.local (no other Sentinel answers; the last master recorded on this member's volume)",
+    );
+    await observer.stop();
+    expect(await oneLeader(pods)).toBe('cache-0');
+    expect(observer.splitBrains).toEqual([]);
+    await assertEveryWriteKept(pods, observer);
+  }, 120_000);
+});
+
+describe('kubectl scale of a group with Sentinel failover', () => {
+  test('a member added by a scale (the template unchanged) follows the master, and its Sentinel joins the others', async () => {
+    const { pods, observer } = await startGroup();
+    // The stored template still says 3 members; pod 3 asks every member up to its own ordinal.
+    await pods.restart(3);
+    expect(pods.pods[3].logs()).toContain("the master is cache-0.cache-headless.default.svc.cluster.local (the other members' Sentinels agree)");
+    await eventually(
+      async () =>
+        (await sentinelFlags(pods, [0, 1, 2, 3])).every((f) => f === 'master') && (await otherSentinels(pods)).every((n) => n === 3)
+          ? true
+          : undefined,
+      20_000,
+      'four Sentinels that know each other',
     );
     await observer.stop();
     expect(await oneLeader(pods)).toBe('cache-0');
