@@ -9,13 +9,15 @@ import type { Validator } from './rule.js';
  * until that leader runs, so ordered starts would wait on each other forever.
  */
 export function expectedPodManagement(policy: EffectivePolicy): { value: 'OrderedReady' | 'Parallel'; allowed: string } {
-  return policy.failover.mode === 'sentinel'
-    ? {
-        value: 'Parallel',
-        allowed:
-          'Parallel with failover.mode sentinel (the member that led last may be any pod, and the others wait for it); the field cannot be changed: kubectl delete statefulset NAME --cascade=orphan, then apply it with podManagementPolicy: Parallel (pods and volumes are kept)',
-      }
-    : { value: 'OrderedReady', allowed: 'OrderedReady (pod 0, the leader, must start first)' };
+  const value = policy.failover.mode === 'sentinel' ? 'Parallel' : 'OrderedReady';
+  const why =
+    value === 'Parallel'
+      ? 'with failover.mode sentinel: the member that led last may be any pod, and the others wait for it'
+      : 'pod 0, the leader, must start first';
+  return {
+    value,
+    allowed: `${value} (${why}); the field cannot be changed on a stored StatefulSet: kubectl delete statefulset NAME --cascade=orphan, then apply it with podManagementPolicy: ${value} (pods and volumes are kept)`,
+  };
 }
 
 /**

@@ -108,7 +108,7 @@ describe('a StatefulSet under a policy with failover.mode sentinel', () => {
     const run = await kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=kubectl-client-side-apply', '-f', '-'], legacy(false));
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain(
-      'spec.podManagementPolicy: found "OrderedReady"; allowed Parallel with failover.mode sentinel (the member that led last may be any pod, and the others wait for it); the field cannot be changed: kubectl delete statefulset NAME --cascade=orphan, then apply it with podManagementPolicy: Parallel (pods and volumes are kept)',
+      'spec.podManagementPolicy: found "OrderedReady"; allowed Parallel (with failover.mode sentinel: the member that led last may be any pod, and the others wait for it); the field cannot be changed on a stored StatefulSet: kubectl delete statefulset NAME --cascade=orphan, then apply it with podManagementPolicy: Parallel (pods and volumes are kept)',
     );
   }, 30_000);
 });

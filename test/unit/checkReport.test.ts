@@ -41,6 +41,15 @@ describe('describePatch', () => {
     const parsed = parse(initEntry.replaceAll('\n  ', '\n')) as Record<string, { name: string; command: string[] }[]>;
     expect(parsed['/spec/template/spec/initContainers'][0].name).toBe('redis-replication-init');
   });
+
+  test('with failover.mode sentinel it shows the Sentinel container, Parallel starts and the write majority', () => {
+    const sentinel = { ...defaultPolicy, name: 'ha', failover: { ...defaultPolicy.failover, mode: 'sentinel' as const } };
+    const text = describePatch(admitStatefulSet(sampleStatefulSet(), 'default', [sentinel]).patch).join('\n');
+    expect(text).toContain('+ /spec/template/spec/containers/1:\n    name: redis-replication-sentinel');
+    expect(text).toContain('command: [redis-server, /data/redis-replication-sentinel.conf, --sentinel]');
+    expect(text).toContain('+ /spec/podManagementPolicy: Parallel');
+    expect(text).toMatch(/min-replicas-to-write 1\n\s+min-replicas-max-lag 10/);
+  });
 });
 
 describe('textReport', () => {
