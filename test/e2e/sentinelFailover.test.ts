@@ -99,13 +99,13 @@ describe('a StatefulSet under a policy with failover.mode sentinel', () => {
     const legacy = (annotate: boolean) =>
       replicationGroupYaml(ns, 'legacy', (s) => {
         if (annotate) s.metadata!.annotations = { 'redis-replication/policy': 'default' };
-        else s.spec!.template.metadata!.annotations = { changed: 'yes' };
+        else s.spec!.template.metadata!.annotations = { changed: 'once' };
       });
     await kubectlOk(['apply', '-f', '-'], legacy(true));
     expect((JSON.parse(await kubectlOk(['get', 'statefulset', 'legacy', '-n', ns, '-o', 'json'])) as V1StatefulSet).spec!.podManagementPolicy).toBe(
       'OrderedReady',
     );
-    const run = await kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=kubectl-client-side-apply', '-f', '-'], legacy(false));
+    const run = await kubectl(['apply', '-f', '-'], legacy(false));
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain(
       'spec.podManagementPolicy: found "OrderedReady"; allowed Parallel (with failover.mode sentinel: the member that led last may be any pod, and the others wait for it); the field cannot be changed on a stored StatefulSet: kubectl delete statefulset NAME --cascade=orphan, then apply it with podManagementPolicy: Parallel (pods and volumes are kept)',
