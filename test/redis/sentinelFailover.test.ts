@@ -29,9 +29,16 @@ const policy: EffectivePolicy = effectivePolicy({
   },
 });
 
-function stored(): V1StatefulSet {
+/** The group's password by group, for the test's own clients: Redis and the Sentinels require the same one. */
+const passwords = new WeakMap<StatefulSetPods, string>();
+const auth = (pods: StatefulSetPods) => {
+  const password = passwords.get(pods);
+  return password === undefined ? {} : { password };
+};
+
+function stored(withPolicy: EffectivePolicy = policy): V1StatefulSet {
   const sts = sampleStatefulSet();
-  const admission = admitStatefulSet(sts, 'default', [policy], headless);
+  const admission = admitStatefulSet(sts, 'default', [withPolicy], headless);
   expect(admission.allowed).toBe(true);
   return fastJsonPatch.applyPatch(structuredClone(sts), admission.patch, true, false).newDocument;
 }
@@ -40,7 +47,7 @@ function stored(): V1StatefulSet {
 async function roles(pods: StatefulSetPods): Promise<string[]> {
   return Promise.all(
     pods.pods.map(async (p) => {
-      const client = new Redis({ host: p.address, port, maxRetriesPerRequest: 0, lazyConnect: true });
+      const client = new Redis({ host: p.address, port, maxRetriesPerRequest: 0, lazyConnect: true, ...auth(pods) });
       client.on('error', () => undefined);
       try {
         await client.connect();
@@ -62,7 +69,7 @@ async function roles(pods: StatefulSetPods): Promise<string[]> {
 async function sentinelFlags(pods: StatefulSetPods, ordinals: number[]): Promise<string[]> {
   return Promise.all(
     ordinals.map(async (i) => {
-      const client = new Redis({ host: pods.pods[i].address, port: sentinelPort, maxRetriesPerRequest: 0 });
+      const client = new Redis({ host: pods.pods[i].address, port: sentinelPort, maxRetriesPerRequest: 0, ...auth(pods) });
       client.on('error', () => undefined);
       try {
         const fields = (await client.call('SENTINEL', 'MASTER', 'cache')) as string[];
@@ -96,7 +103,7 @@ function todaysRule(sts: V1StatefulSet): V1StatefulSet {
 async function otherSentinels(pods: StatefulSetPods): Promise<number[]> {
   return Promise.all(
     pods.pods.map(async (p) => {
-      const client = new Redis({ host: p.address, port: sentinelPort, maxRetriesPerRequest: 0 });
+      const client = new Redis({ host: p.address, port: sentinelPort, maxRetriesPerRequest: 0, ...auth(pods) });
       client.on('error', () => undefined);
       try {
         const fields = (await client.call('SENTINEL', 'MASTER', 'cache')) as string[];
@@ -114,7 +121,7 @@ async function otherSentinels(pods: StatefulSetPods): Promise<number[]> {
 async function sentinelsFormed(pods: StatefulSetPods): Promise<boolean> {
   const views = await Promise.all(
     pods.pods.map(async (p) => {
-      const client = new Redis({ host: p.address, port: sentinelPort, maxRetriesPerRequest: 0 });
+      const client = new Redis({ host: p.address, port: sentinelPort, maxRetriesPerRequest: 0, ...auth(pods) });
       client.on('error', () => undefined);
       try {
         const fields = (await client.call('SENTINEL', 'MASTER', 'cache')) as string[];
@@ -137,23 +144,26 @@ async function assertEveryWriteKept(pods: StatefulSetPods, observer: FailoverObs
   for (const pod of pods.pods) {
     const missing = await eventually(
       async () => {
-        const lacking = await missingKeys(pod.address, port, keys);
+        const lacking = await missingKeys(pod.address, port, keys, passwords.get(pods));
         return lacking.length === 0 ? lacking : undefined;
       },
       15_000,
       `${pod.name} to hold all ${keys.length} acknowledged writes`,
-    ).catch(async () => missingKeys(pod.address, port, keys));
+    ).catch(async () => missingKeys(pod.address, port, keys, passwords.get(pods)));
     expect({ member: pod.name, missing }).toEqual({ member: pod.name, missing: [] });
   }
 }
 
 /** A running group whose Sentinels know each other, with the observer writing and polling. */
-async function startGroup(): Promise<{ pods: StatefulSetPods; observer: FailoverObserver }> {
-  const pods = StatefulSetPods.create(stored(), { namespace: 'default', configMaps: [], secrets: [], services: [headless] });
+async function startGroup(password?: string): Promise<{ pods: StatefulSetPods; observer: FailoverObserver }> {
+  const withPolicy = password === undefined ? policy : { ...policy, auth: { secretName: 'cache-auth', secretKey: 'password' } };
+  const secrets = password === undefined ? [] : [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'cache-auth' }, stringData: { password } }];
+  const pods = StatefulSetPods.create(stored(withPolicy), { namespace: 'default', configMaps: [], secrets, services: [headless] });
+  if (password !== undefined) passwords.set(pods, password);
   groups.push(pods);
   await pods.start(30_000);
   await eventually(async () => ((await sentinelsFormed(pods)) ? true : undefined), 30_000, 'the Sentinels to find each other');
-  const observer = new FailoverObserver(pods, { masterName: 'cache', port, sentinelPort });
+  const observer = new FailoverObserver(pods, { masterName: 'cache', port, sentinelPort, ...auth(pods) });
   observers.push(observer);
   await eventually(() => (observer.acknowledged.length >= 20 ? true : undefined), 15_000, '20 acknowledged writes');
   return { pods, observer };
@@ -276,6 +286,34 @@ describe('a group with failover.mode sentinel, run as stored', () => {
     expect(await oneLeader(pods)).toBe('cache-0');
     expect(observer.splitBrains).toEqual([]);
     await assertEveryWriteKept(pods, observer);
+  }, 120_000);
+});
+
+describe('a group with a password', () => {
+  // Quotes, a backslash, a dollar sign, spaces and a trailing newline (a Secret made from a file).
+  const password = 'se"cr et\\$(x)\n';
+
+  test('Redis and the Sentinels require it; the leader killed, the group fails over and pod 0 follows', async () => {
+    const { pods, observer } = await startGroup(password);
+    for (const target of [port, sentinelPort]) {
+      const anonymous = new Redis({ host: pods.pods[1].address, port: target, maxRetriesPerRequest: 0, lazyConnect: true, enableReadyCheck: false });
+      anonymous.on('error', () => undefined);
+      try {
+        await anonymous.connect();
+        const refused = await anonymous.call(target === port ? 'SET' : 'SENTINEL', ...(target === port ? ['k', 'v'] : ['MASTERS'])).then(
+          () => 'accepted',
+          (error: Error) => error.message,
+        );
+        expect(refused).toMatch(/^NOAUTH/);
+      } finally {
+        anonymous.disconnect();
+      }
+    }
+    const killedAt = Date.now();
+    await pods.kill(0);
+    await acknowledgedAfter(observer, killedAt, 'a write acknowledged by a new leader');
+    await pods.restart(0);
+    expect(await finish(pods, observer)).not.toBe('cache-0');
   }, 120_000);
 });
 
