@@ -31,6 +31,13 @@ export function imageMatches(image: string, allowed: string): boolean {
 }
 
 /** The leading number of the tag (`7` of `7.2.4-alpine`), or undefined for tags such as `latest` and `alpine`. */
+/** The tag's major.minor (`6.0.20-alpine`: [6, 0]); minor absent when the tag names only the major. */
+export function tagVersion(image: string): { major: number; minor?: number } | undefined {
+  const match = /^v?(\d+)(?:\.(\d+))?(?:[.-]|$)/.exec(parseImage(image).tag ?? '');
+  if (!match) return undefined;
+  return { major: Number(match[1]), ...(match[2] === undefined ? {} : { minor: Number(match[2]) }) };
+}
+
 export function majorVersion(image: string): number | undefined {
   const match = /^v?(\d+)(?:[.-]|$)/.exec(parseImage(image).tag ?? '');
   return match ? Number(match[1]) : undefined;

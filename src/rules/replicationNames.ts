@@ -21,6 +21,11 @@ export const initContainerName = 'redis-replication-init';
 /** The Sentinel the webhook adds to every pod of a group whose policy chooses `failover.mode: sentinel`. */
 export const sentinelContainerName = 'redis-replication-sentinel';
 export const sentinelPortName = 'sentinel';
+/**
+ * A Sentinel user with no password that may only ask who the master is: what the webhook's leader
+ * labels need, without the group's password.
+ */
+export const sentinelObserverUser = 'redis-replication-observer';
 /** Kept on the data volume (when there is one): it is the member's record of the last master it knew. */
 export const sentinelConfigFileName = 'redis-replication-sentinel.conf';
 export const configVolumeName = 'redis-replication-config';

@@ -1,3 +1,5 @@
+import { sentinelObserverUser } from './replicationNames.js';
+
 // The init container's script. POSIX sh, because it runs in whatever shell the redis image has
 // (dash, busybox ash), and the tests run it unchanged on the host. It reads only environment
 // variables that the webhook sets on the init container, so nothing else can steer the role.
@@ -131,6 +133,8 @@ if [ "\${REDIS_FAILOVER:-none}" = sentinel ]; then
     echo "sentinel resolve-hostnames yes"
     echo "sentinel announce-hostnames yes"
     echo "sentinel announce-ip $me"
+    # Who the master is, and nothing else, for anyone: the webhook's leader labels ask it so.
+    echo "user ${sentinelObserverUser} on nopass -@all +ping +sentinel|get-master-addr-by-name"
     if [ -n "$epoch" ]; then echo "sentinel current-epoch $epoch"; fi
     echo "sentinel monitor $REDIS_SENTINEL_MASTER $master $REDIS_PORT $REDIS_SENTINEL_QUORUM"
     printf '%s\\n' "$REDIS_SENTINEL_SETTINGS"

@@ -1,5 +1,5 @@
 import type { Validator } from './rule.js';
-import { imageMatches } from './imageReference.js';
+import { imageMatches, tagVersion } from './imageReference.js';
 import { redisContainer, redisContainerField } from './redisContainer.js';
 import { redisImage } from './redisImage.js';
 
@@ -25,6 +25,23 @@ export const image: Validator = {
           field,
           found: `${JSON.stringify(value)} (Redis ${known.majorVersion})`,
           allowed: `Redis ${oldestMajor} or newer: the injected replicaof and probes need it`,
+        },
+      ];
+    }
+    // Sentinel resolves and announces hostnames, and takes ACL users, from 6.2 on.
+    const version = tagVersion(value);
+    if (
+      policy.failover.mode === 'sentinel' &&
+      known?.family !== 'valkey' &&
+      version?.major === 6 &&
+      version.minor !== undefined &&
+      version.minor < 2
+    ) {
+      return [
+        {
+          field,
+          found: `${JSON.stringify(value)} (Redis ${version.major}${version.minor === undefined ? '' : `.${version.minor}`})`,
+          allowed: 'Redis 6.2 or newer with failover.mode sentinel: its Sentinels announce DNS names and take ACL users',
         },
       ];
     }

@@ -20,6 +20,7 @@ import { withLogging } from './withLogging.js';
 import { withMetrics } from './withMetrics.js';
 import { clusterAudit, type AuditRun, type ClusterAudit } from './clusterAudit.js';
 import { kubernetesReportPublisher } from './policyReportPublisher.js';
+import { leaderLabeler, type LeaderRound } from '../leaders/leaderLabeler.js';
 
 const help = `Usage: redis-replication-webhook serve [options]
 
@@ -52,6 +53,11 @@ Options:
                              change of one, of the policies (or with --check-services of a
                              Service), and every D (e.g. 10m); implies --watch-statefulsets
                              (list, create, patch and delete policyreports; their CRD installed)
+  --label-leaders D          every D (e.g. 1s), label the pods of each group with Sentinel failover
+                             redis-replication/role=leader|follower as a majority of its Sentinels
+                             name the master, so a Service selecting the leader follows a failover;
+                             implies --watch-statefulsets (list pods, patch pods; the webhook must
+                             reach the pods' Sentinel port)
   --shutdown-delay-seconds D after SIGTERM, how long to keep serving with readiness off
                              before closing the listener, so Kubernetes can take the pod
                              out of the Service's endpoints first (default 5; SIGINT: 0)
@@ -72,6 +78,7 @@ const options = {
   'check-services': { type: 'boolean', default: false },
   'watch-statefulsets': { type: 'boolean', default: false },
   'audit-interval': { type: 'string' },
+  'label-leaders': { type: 'string' },
   'shutdown-delay-seconds': { type: 'string', default: '5' },
   'shutdown-grace-seconds': { type: 'string', default: '20' },
   help: { type: 'boolean', short: 'h' },
@@ -91,6 +98,19 @@ function auditRecorder(metrics: WebhookMetrics): (run: AuditRun) => void {
     }
     lastError = '';
     log('info', 'audit published', { statefulSets: run.statefulSets, results: run.summary, reports: run.publication });
+  };
+}
+
+/** Leader label rounds in the log: a move of the label, and a group that cannot be decided, once each time it changes. */
+function leaderRecorder(): (round: LeaderRound) => void {
+  const last = new Map<string, string>();
+  return (round) => {
+    const trouble = round.error ?? (round.decision.leader === undefined ? round.decision.reason : '');
+    if (round.labeled.length > 0)
+      log('info', 'leader labels moved', { statefulSet: round.statefulSet, leader: round.decision.leader, labeled: round.labeled });
+    if (trouble !== (last.get(round.statefulSet) ?? '') && trouble !== '')
+      log('warn', 'leader labels not changed; tried again next round', { statefulSet: round.statefulSet, reason: trouble });
+    last.set(round.statefulSet, trouble);
   };
 }
 
@@ -123,6 +143,7 @@ export const serveCommand: Command = {
     const auditIntervalMs = values['audit-interval'] === undefined ? undefined : durationMs('audit-interval', values['audit-interval'], 1_000);
     const clusterPolicies = values['watch-cluster-policies'] ? kubernetesClusterPolicyWatch() : undefined;
     let audit: ClusterAudit | undefined;
+    let leaders: { close(): void } | undefined;
     const policies = await policyStore(
       values.policies,
       (result) => {
@@ -132,7 +153,9 @@ export const serveCommand: Command = {
       clusterPolicies,
     );
     const cluster = kubernetesClusterReads({ services: values['check-services'], onRead: (object) => metrics.apiReads.inc({ object }) });
-    const labeledStatefulSets = values['watch-statefulsets'] || auditIntervalMs !== undefined ? watchedLabeledStatefulSets() : undefined;
+    const leaderIntervalMs = values['label-leaders'] === undefined ? undefined : durationMs('label-leaders', values['label-leaders'], 100);
+    const labeledStatefulSets =
+      values['watch-statefulsets'] || auditIntervalMs !== undefined || leaderIntervalMs !== undefined ? watchedLabeledStatefulSets() : undefined;
     const watched = {
       ...(labeledStatefulSets ? { labeledStatefulSets } : {}),
       ...(values['check-services'] ? { services: watchedServices() } : {}),
@@ -202,6 +225,8 @@ export const serveCommand: Command = {
         intervalMs: auditIntervalMs,
         onRun: auditRecorder(metrics),
       });
+    if (labeledStatefulSets && leaderIntervalMs !== undefined)
+      leaders = leaderLabeler({ statefulSets: labeledStatefulSets, intervalMs: leaderIntervalMs, onRound: leaderRecorder() });
     return new Promise<number>((resolve) => {
       const stop = (signal: string, delay: number) => {
         if (shuttingDown) return;
@@ -217,6 +242,7 @@ export const serveCommand: Command = {
           server.close(() => {
             certificates?.close();
             audit?.close();
+            leaders?.close();
             policies.close();
             watched.labeledStatefulSets?.close();
             watched.services?.close();

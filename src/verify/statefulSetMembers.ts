@@ -11,7 +11,7 @@ export interface StatefulSetMemberOptions {
 }
 
 /** An environment value the webhook set on its init container in the pod template. */
-function initEnv(sts: V1StatefulSet, name: string): string | undefined {
+export function initEnv(sts: V1StatefulSet, name: string): string | undefined {
   const init = sts.spec?.template?.spec?.initContainers?.find((c) => c.name === initContainerName);
   return init?.env?.find((e) => e.name === name)?.value;
 }

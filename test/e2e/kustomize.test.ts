@@ -153,3 +153,31 @@ test("kustomize/components/monitoring: the ServiceMonitor, the PrometheusRule an
     'servicemonitor.monitoring.coreos.com/redis-replication-webhook serverside-applied (server dry run)',
   ]);
 }, 60_000);
+
+test('kustomize/components/leader-labels: the Deployment gets --label-leaders, and its RBAC passes a strict dry run', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rrw-leader-labels-'));
+  writeFileSync(
+    join(dir, 'kustomization.yaml'),
+    JSON.stringify({ resources: [relative(dir, `${repo}kustomize/base`)], components: [relative(dir, `${repo}kustomize/components/leader-labels`)] }),
+  );
+  const built = execFileSync('kubectl', ['kustomize', '--load-restrictor=LoadRestrictionsNone', dir], {
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  rmSync(dir, { recursive: true, force: true });
+  const objects = parseAllDocuments(built).map(
+    (d) => d.toJS() as Manifest & { spec?: { template?: { spec?: { containers?: { args?: string[] }[] } } } },
+  );
+  const deployment = objects.find((o) => o.kind === 'Deployment')!;
+  expect(deployment.spec!.template!.spec!.containers![0].args).toContain('--label-leaders=1s');
+  const rbac = objects.filter((o) => o.metadata.name === 'redis-replication-webhook-leader-labels');
+  const result = await kubectl(
+    ['apply', '--dry-run=server', '--server-side', '--validate=strict', '-f', '-'],
+    rbac.map((o) => stringify(o)).join('---\n'),
+  );
+  expect(result.stderr).toBe('');
+  expect(result.stdout.trim().split('\n').sort()).toEqual([
+    'clusterrole.rbac.authorization.k8s.io/redis-replication-webhook-leader-labels serverside-applied (server dry run)',
+    'clusterrolebinding.rbac.authorization.k8s.io/redis-replication-webhook-leader-labels serverside-applied (server dry run)',
+  ]);
+}, 60_000);

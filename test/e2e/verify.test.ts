@@ -11,6 +11,7 @@ import { eventually } from '../fixtures/eventually.js';
 import { replicationGroupYaml } from '../fixtures/manifest.js';
 import { Kubelet, type RunningPod } from '../fixtures/kubelet/kubelet.js';
 import { PodNetwork } from '../fixtures/kubelet/podNetwork.js';
+import { reportRunningAndReady } from '../fixtures/kubelet/podStatus.js';
 import { assertBuilt, runVerify, type CliRun } from '../fixtures/runVerify.js';
 import { serviceAccountKubeconfig } from '../fixtures/serviceAccountKubeconfig.js';
 import { kubernetesApis } from '../../src/verify/kubernetesApis.js';
@@ -83,23 +84,6 @@ async function events(reason: string): Promise<CoreV1Event[]> {
   return (JSON.parse(await kubectlOk(['get', 'events', '-n', ns, '--field-selector', selector, '-o', 'json'])) as { items: CoreV1Event[] }).items;
 }
 
-/** What the kubelet would report once the pod's containers run and its readiness probe passes. */
-async function reportRunningAndReady(podName: string, ip: string): Promise<void> {
-  const now = new Date().toISOString();
-  const condition = (type: string) => ({ type, status: 'True', lastTransitionTime: now });
-  const status = {
-    phase: 'Running',
-    podIP: ip,
-    podIPs: [{ ip }],
-    startTime: now,
-    conditions: ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'].map(condition),
-    containerStatuses: [
-      { name: 'redis', image: 'redis:7.2', imageID: '', ready: true, started: true, restartCount: 0, state: { running: { startedAt: now } } },
-    ],
-  };
-  await kubectlOk(['patch', 'pod', podName, '-n', ns, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })]);
-}
-
 /** The selector of the promotion-check component's leader Service, built by kustomize with this test's StatefulSet. */
 async function leaderSelector(): Promise<string> {
   const dir = mkdtempSync(join(scratch, 'kustomization-'));
@@ -157,7 +141,7 @@ beforeAll(async () => {
       throw new Error(`${error.message}; its containers said:\n${pod.logs()}`);
     });
     network.publish(pod.address, [`${podName}.${name}-headless.${ns}.svc.cluster.local`]);
-    await reportRunningAndReady(podName, pod.address);
+    await reportRunningAndReady(ns, podName, pod.address);
   }
   await eventually(
     async () => ((await getStatefulSet()).status?.readyReplicas === replicas ? true : undefined),

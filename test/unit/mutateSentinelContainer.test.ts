@@ -49,3 +49,17 @@ test('quorum and the write majority follow the replicas of the template change; 
   const review = admissionReview(scaled, { operation: 'UPDATE', oldObject: five });
   expect(patchOf(reviewAdmission('mutate', review, { policies: [sentinel] }))).toEqual([]);
 });
+
+test.each([
+  ['redis:6.0.20', false],
+  ['redis:6.2.14-alpine', true],
+  ['redis:6', true],
+  ['valkey/valkey:7.2', true],
+  ['bitnami/redis:6.0', false],
+])('with failover.mode sentinel, image %s is admitted: %s (Sentinel hostnames and ACLs need Redis 6.2)', (image, admitted) => {
+  const sts = sampleStatefulSet();
+  sts.spec!.template.spec!.containers[0].image = image;
+  const answer = reviewAdmission('validate', admissionReview(mutated(sts, sentinel)), { policies: [sentinel] });
+  expect(answer.response!.allowed).toBe(admitted);
+  if (!admitted) expect(answer.response!.status!.message).toContain('allowed Redis 6.2 or newer with failover.mode sentinel');
+});

@@ -1,0 +1,161 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { V1Pod, V1PodList } from '@kubernetes/client-node';
+import { stringify } from 'yaml';
+import { sentinelContainerName } from '../../src/rules/replicationNames.js';
+import { eventually, report } from '../fixtures/eventually.js';
+import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
+import { Kubelet, type RunningPod } from '../fixtures/kubelet/kubelet.js';
+import { PodNetwork } from '../fixtures/kubelet/podNetwork.js';
+import { bindToNode, reportRunningAndReady } from '../fixtures/kubelet/podStatus.js';
+import { replicationGroupYaml } from '../fixtures/manifest.js';
+import { assertBuilt } from '../fixtures/runVerify.js';
+import { bindClusterRoleFiles, serviceAccountKubeconfig } from '../fixtures/serviceAccountKubeconfig.js';
+import { startWebhook, type WebhookProcess } from '../fixtures/webhookProcess.js';
+import { webhookPolicies } from '../fixtures/webhookPolicies.js';
+
+// Leader labels for a group with Sentinel failover, through the API server: the StatefulSet controller
+// creates the pods, the kubelet stand-in runs them (Redis and Sentinel, from the stored pod), a webhook
+// runs with --label-leaders as a ServiceAccount with only the shipped ClusterRoles, and a Service that
+// selects the leader label must hold the master, and only it, after a failover.
+
+const name = 'cache';
+const ns = `e2e-leaders-${process.pid}`;
+const policyName = `e2e-leaders-${process.pid}`;
+const policyFile = () => join(process.env.RRW_POLICIES_DIR!, `${policyName}.yaml`);
+const roleFiles = ['kustomize/base/cluster-role.yaml', 'kustomize/components/leader-labels/cluster-role.yaml'];
+const scratch = mkdtempSync(join(tmpdir(), 'rrw-e2e-leaders-'));
+let network: PodNetwork | undefined;
+let kubelet: Kubelet | undefined;
+let webhook: WebhookProcess | undefined;
+let unbind: (() => Promise<void>) | undefined;
+const pods: RunningPod[] = [];
+const node = `e2e-leaders-node-${process.pid}`;
+
+const leaderService = stringify({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name: `${name}-leader`, namespace: ns },
+  spec: { selector: { 'app.kubernetes.io/name': name, 'redis-replication/role': 'leader' }, ports: [{ name: 'redis', port: 6379 }] },
+});
+
+async function roleLabels(): Promise<Record<string, string | undefined>> {
+  const list = JSON.parse(await kubectlOk(['get', 'pods', '-n', ns, '-o', 'json'])) as V1PodList;
+  return Object.fromEntries(list.items.map((p) => [p.metadata!.name!, p.metadata!.labels?.['redis-replication/role']]));
+}
+
+/** The addresses the leader Service's EndpointSlices hold, as the API server's endpoint controller wrote them. */
+async function leaderEndpoints(): Promise<string[]> {
+  const slices = JSON.parse(
+    await kubectlOk(['get', 'endpointslices', '-n', ns, '-l', `kubernetes.io/service-name=${name}-leader`, '-o', 'json']),
+  ) as { items: { endpoints?: { addresses: string[] }[] }[] };
+  return slices.items.flatMap((s) => (s.endpoints ?? []).flatMap((e) => e.addresses)).sort();
+}
+
+beforeAll(async () => {
+  assertBuilt();
+  network = PodNetwork.create(scratch);
+  mkdirSync(join(scratch, 'node'));
+  kubelet = new Kubelet(network, { namespace: ns, configMaps: [], secrets: [] }, join(scratch, 'node'));
+  await kubectlOk(['create', 'namespace', ns]);
+  writeFileSync(
+    policyFile(),
+    stringify({
+      apiVersion: 'redis-replication.io/v1alpha1',
+      kind: 'ReplicationPolicy',
+      metadata: { name: policyName },
+      spec: {
+        namespaces: [ns],
+        failover: { mode: 'sentinel', sentinel: { downAfterMilliseconds: 2000, failoverTimeoutMilliseconds: 10000 } },
+        config: { 'repl-diskless-sync-delay': '0' },
+      },
+    }),
+  );
+  await eventually(async () => ((await webhookPolicies()).includes(policyName) ? true : undefined), 15_000, `the webhook to load ${policyName}`);
+  await kubectlOk(['apply', '-f', '-'], `${replicationGroupYaml(ns, name)}---\n${leaderService}`);
+  // Parallel: the controller creates every pod at once; the stand-in starts them together, as nodes would.
+  const stored = await eventually(
+    async () => {
+      const list = JSON.parse(await kubectlOk(['get', 'pods', '-n', ns, '-o', 'json'])) as V1PodList;
+      return list.items.length === 3 ? list.items.sort((a, b) => a.metadata!.name!.localeCompare(b.metadata!.name!)) : undefined;
+    },
+    30_000,
+    'the StatefulSet controller to create 3 pods',
+  );
+  await bindToNode(
+    ns,
+    stored.map((p) => p.metadata!.name!),
+    node,
+  );
+  pods.push(...(await Promise.all(stored.map((pod: V1Pod) => kubelet!.start(pod, ['redis', sentinelContainerName])))));
+  await Promise.all(
+    pods.map(async (pod) => {
+      await eventually(async () => ((await pod.probe('redis', 'readinessProbe')) ? true : undefined), 30_000, `${pod.name} ready`).catch(
+        (error: Error) => {
+          throw new Error(`${error.message}:\n${pod.logs()}`);
+        },
+      );
+      network!.publish(pod.address, [`${pod.name}.${name}-headless.${ns}.svc.cluster.local`]);
+      await reportRunningAndReady(ns, pod.name, pod.address, ['redis', sentinelContainerName]);
+    }),
+  );
+  // As the shipped RBAC allows (the base ClusterRole and the leader-labels component's), not as the admin.
+  await kubectlOk(['create', 'serviceaccount', 'webhook', '-n', ns]);
+  unbind = await bindClusterRoleFiles(ns, 'webhook', roleFiles);
+  const kubeconfig = await serviceAccountKubeconfig(ns, 'webhook');
+  webhook = await startWebhook(['--label-leaders', '250ms'], { env: { KUBECONFIG: kubeconfig } });
+}, 120_000);
+
+afterAll(async () => {
+  await webhook?.stop();
+  await unbind?.();
+  await kubelet?.stop();
+  network?.destroy();
+  rmSync(policyFile(), { force: true });
+  rmSync(scratch, { recursive: true, force: true });
+  await kubectl(['delete', 'namespace', ns, '--wait=false']);
+  await kubectl(['delete', 'node', node, '--wait=false']);
+}, 60_000);
+
+test('the pods are labeled by the role their Sentinels name, and the leader Service holds pod 0 only', async () => {
+  await eventually(
+    async () => {
+      const labels = await roleLabels();
+      return labels['cache-0'] === 'leader' && labels['cache-1'] === 'follower' && labels['cache-2'] === 'follower' ? true : undefined;
+    },
+    15_000,
+    'cache-0 labeled leader, the others follower',
+  );
+  await eventually(async () => ((await leaderEndpoints()).join() === pods[0].address ? true : undefined), 15_000, 'the leader Service to hold pod 0');
+}, 30_000);
+
+test('after the leader is lost, the label and the leader Service move to the new master within seconds', async () => {
+  const killedAt = Date.now();
+  await pods[0].stop();
+  const newLeader = await eventually(
+    async () => {
+      const labels = await roleLabels();
+      const leaders = Object.entries(labels).filter(([, role]) => role === 'leader');
+      return leaders.length === 1 && leaders[0][0] !== 'cache-0' ? leaders[0][0] : undefined;
+    },
+    30_000,
+    'the leader label on another pod',
+  );
+  const labeledMs = Date.now() - killedAt;
+  const address = pods[Number(newLeader.slice(-1))].address;
+  await eventually(
+    async () => ((await leaderEndpoints()).join() === address ? true : undefined),
+    15_000,
+    'the leader Service to hold the new master only',
+  );
+  const servedMs = Date.now() - killedAt;
+  // The pod labeled leader is the one that answers as master.
+  const role = await pods[Number(newLeader.slice(-1))].containers.get('redis')!.exec(['redis-cli', 'role'], 5_000);
+  expect(role.output.split('\n')[0]).toBe('master');
+  expect((await roleLabels())['cache-0']).toBe('follower');
+  report('leader labels after a failover', {
+    'kill to leader label moved (ms)': labeledMs,
+    'kill to leader Service on the new master (ms)': servedMs,
+  });
+}, 60_000);
