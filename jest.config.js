@@ -12,6 +12,8 @@ export default {
     { ...esm, displayName: 'server', testMatch: ['<rootDir>/test/server/**/*.test.ts'] },
     { ...esm, displayName: 'property', testMatch: ['<rootDir>/test/property/**/*.test.ts'] },
     { ...esm, displayName: 'redis', testMatch: ['<rootDir>/test/redis/**/*.test.ts'] },
+    // Not part of npm test: npm run bench:failover.
+    { ...esm, displayName: 'bench', testMatch: ['<rootDir>/test/bench/**/*.bench.ts'] },
     {
       ...esm,
       displayName: 'e2e',

@@ -11,7 +11,9 @@ export type CheckName =
   | 'canary-acknowledged'
   | 'canary-replicated'
   | 'canary-removed'
-  | 'data-kept';
+  | 'data-kept'
+  | 'sentinel-names-leader'
+  | 'sentinel-quorum';
 
 /** `skipped`: not attempted because earlier checks failed; it never counts as passed. */
 export type CheckStatus = 'passed' | 'failed' | 'skipped';

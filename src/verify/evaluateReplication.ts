@@ -1,6 +1,6 @@
 import type { CheckName, CheckResult } from './checkResult.js';
 import { memberAddress, type Member } from './member.js';
-import type { CanaryFacts, MarkerFacts, MemberFacts, RedisAnswer, ReplicationFacts } from './replicationFacts.js';
+import type { CanaryFacts, MarkerFacts, MemberFacts, RedisAnswer, ReplicationFacts, SentinelFacts } from './replicationFacts.js';
 
 type Answer = Extract<RedisAnswer, { answered: true }>;
 
@@ -17,6 +17,7 @@ export function evaluateReplication(facts: ReplicationFacts): CheckResult[] {
   return [
     ...memberChecks(leader, (answer) => leaderChecks(leader.member, answer, followers.length, facts.anyLeader === true)),
     ...followers.flatMap((follower) => memberChecks(follower, (answer) => followerChecks(follower.member, answer, leader.member))),
+    ...(facts.sentinels ?? []).flatMap((sentinel) => sentinelChecks(sentinel, facts.members, leader.member)),
     ...canaryChecks(facts.canary, leader.member, followers.length),
     ...markerChecks(facts.marker, leader.member),
   ];
@@ -79,6 +80,25 @@ function followerChecks(follower: Member, answer: Answer, leader: Member): Check
       'master_sync_in_progress:0',
       `master_sync_in_progress:${answer.syncInProgress === undefined ? '(absent)' : Number(answer.syncInProgress)}`,
     ),
+  ];
+}
+
+/**
+ * The Sentinel beside a member must name the leader, and must see enough Sentinels to agree on a failure
+ * and to authorize a failover (CKQUORUM). One it cannot ask is a failure of both: the group then fails over
+ * with one Sentinel fewer.
+ */
+function sentinelChecks(sentinel: SentinelFacts, members: readonly MemberFacts[], leader: Member): CheckResult[] {
+  const member = members.find((m) => m.member.name === sentinel.member)?.member;
+  if (!member) return [];
+  const names = leaderNames(leader);
+  const expected = `its Sentinel naming ${leader.name} (${names.join(' or ')}) port ${leader.port}`;
+  if ('error' in sentinel) return [result('sentinel-names-leader', member, false, expected, `the Sentinel not asked: ${sentinel.error}`)];
+  const { master } = sentinel;
+  const namesLeader = master !== undefined && master.port === leader.port && names.map(normalized).includes(normalized(master.host));
+  return [
+    result('sentinel-names-leader', member, namesLeader, expected, master ? `${master.host}:${master.port}` : 'no master of that name'),
+    result('sentinel-quorum', member, sentinel.quorum.startsWith('OK'), 'SENTINEL CKQUORUM: OK', sentinel.quorum),
   ];
 }
 

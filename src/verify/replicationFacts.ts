@@ -48,6 +48,9 @@ export type CanaryFacts =
  */
 export type MarkerFacts = { expected?: string; found?: string; written?: boolean } | { error: string };
 
+/** What the Sentinel beside a member says: the master it knows (none: it knows no master of that name) and CKQUORUM's answer. */
+export type SentinelFacts = { member: string; master?: { host: string; port: number }; quorum: string } | { member: string; error: string };
+
 /** Everything observed in one attempt; `canary` and `marker` are absent when they were not attempted. */
 export interface ReplicationFacts {
   /** The leader first: pod 0, or with `anyLeader` the member that answered as master. */
@@ -56,4 +59,6 @@ export interface ReplicationFacts {
   anyLeader?: boolean;
   canary?: CanaryFacts;
   marker?: MarkerFacts;
+  /** With Sentinel failover: every member's Sentinel, in the members' order. */
+  sentinels?: SentinelFacts[];
 }

@@ -3,6 +3,7 @@ import { markData } from './dataMarker.js';
 import type { CheckResult } from './checkResult.js';
 import { evaluateReplication } from './evaluateReplication.js';
 import { leaderFirst } from './leaderFirst.js';
+import { sentinelRound, type SentinelTarget } from './sentinelRound.js';
 import type { Member } from './member.js';
 import { connectMember, readRedisAnswer, type ConnectionOptions, type MemberConnection } from './memberConnection.js';
 
@@ -10,6 +11,8 @@ export interface AttemptOptions extends ConnectionOptions {
   maxLagMs: number;
   /** Whichever member is master leads (Sentinel failover); otherwise the first member, pod 0, must. */
   anyLeader?: boolean;
+  /** The group's Sentinels, to check beside Redis. */
+  sentinel?: SentinelTarget;
 }
 
 /** Every connection that was opened, or the first rejection once all have settled, so none is left open. */
@@ -44,7 +47,9 @@ export async function verifyAttempt(discovered: readonly Member[], options: Atte
     const answers = order.map((i) => read[i]);
     const memberFacts = members.map((member, i) => ({ member, redis: answers[i] }));
     const anyLeader = options.anyLeader === true;
-    const structure = evaluateReplication({ members: memberFacts, anyLeader });
+    const sentinels = options.sentinel ? await sentinelRound(members, options.sentinel, options) : undefined;
+    const observed = { members: memberFacts, anyLeader, ...(sentinels ? { sentinels } : {}) };
+    const structure = evaluateReplication(observed);
     const clients = connections.flatMap((c) => ('client' in c ? [c.client] : []));
     const [leader, ...followers] = clients;
     // When nothing failed every member answered, so each has a client; the length test only tells TypeScript.
@@ -52,7 +57,7 @@ export async function verifyAttempt(discovered: readonly Member[], options: Atte
     const canaryFollowers = followers.map((client, i) => ({ name: members[i + 1].name, client }));
     const canary = await canaryRound(leader, canaryFollowers, options.maxLagMs);
     const marker = canary.completed ? await markData(leader, expectedMarker, new Date()) : undefined;
-    const results = evaluateReplication({ members: memberFacts, anyLeader, canary, ...(marker ? { marker } : {}) });
+    const results = evaluateReplication({ ...observed, canary, ...(marker ? { marker } : {}) });
     return { members, results, ...(marker && 'found' in marker && marker.found !== undefined ? { marker: marker.found } : {}) };
   } finally {
     for (const c of opened) if ('client' in c) c.client.disconnect();

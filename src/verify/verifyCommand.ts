@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { V1StatefulSet } from '@kubernetes/client-node';
 import type { Command } from '../command.js';
 import type { CheckResult } from './checkResult.js';
 import { discoverStatefulSet, type StatefulSetGroup } from './discoverStatefulSet.js';
@@ -11,9 +12,10 @@ import type { Member } from './member.js';
 import { parseEndpoints } from './parseEndpoints.js';
 import { recordOutcome } from './recordOutcome.js';
 import type { ReplicationOutcome } from './replicationOutcome.js';
-import { hasSentinelFailover } from './statefulSetMembers.js';
+import type { SentinelTarget } from './sentinelRound.js';
+import { hasSentinelFailover, initEnv } from './statefulSetMembers.js';
 import { verifyUntilDeadline, type Discovery } from './verifyUntilDeadline.js';
-import { dataMarkerAnnotation } from '../rules/replicationNames.js';
+import { dataMarkerAnnotation, sentinelMasterEnv, sentinelPortEnv } from '../rules/replicationNames.js';
 
 const help = `Usage: redis-replication-webhook verify (--namespace NS --statefulset NAME | --endpoints LIST) [options]
 
@@ -39,6 +41,11 @@ Members:
                            --endpoints) that followers may follow (repeatable)
   --any-leader             with --endpoints: the member that answers as master leads, not
                            necessarily the first (groups with Sentinel failover)
+  --sentinel NAME          with --endpoints: also check the Sentinel beside every member (on the
+                           member's host) for master NAME: it names the leader, and SENTINEL
+                           CKQUORUM passes; implies --any-leader. With --statefulset this is
+                           automatic when the webhook injected Sentinel failover
+  --sentinel-port N        with --sentinel: the Sentinels' port (default ${defaultPolicy.failover.sentinel.port})
 
 Options:
   --timeout DURATION       how long to wait for pods and links to come up: 90s, 3m, or a
@@ -70,6 +77,8 @@ const options = {
   port: { type: 'string' },
   'leader-alias': { type: 'string', multiple: true },
   alias: { type: 'string', multiple: true },
+  sentinel: { type: 'string' },
+  'sentinel-port': { type: 'string' },
   'any-leader': { type: 'boolean' },
   timeout: { type: 'string', default: '180' },
   'max-lag': { type: 'string', default: '5' },
@@ -90,6 +99,15 @@ interface Target {
   record?: (members: Member[], results: readonly CheckResult[], outcome: ReplicationOutcome, marker: string | undefined) => Promise<void>;
 }
 
+/** The Sentinels of a StatefulSet the webhook wired for Sentinel failover, as its init container says. */
+function sentinelTarget(sts: V1StatefulSet): SentinelTarget {
+  const port = Number(initEnv(sts, sentinelPortEnv));
+  return {
+    masterName: initEnv(sts, sentinelMasterEnv) ?? sts.metadata?.name ?? '',
+    port: Number.isInteger(port) && port > 0 ? port : defaultPolicy.failover.sentinel.port,
+  };
+}
+
 async function statefulSetTarget(values: Values, portFlag: number | undefined): Promise<Target> {
   const name = values.statefulset;
   const namespace = values.namespace;
@@ -104,7 +122,7 @@ async function statefulSetTarget(values: Values, portFlag: number | undefined): 
     return {
       members: group.members,
       ...(expectedMarker === undefined ? {} : { expectedMarker }),
-      ...(hasSentinelFailover(group.statefulSet) ? { anyLeader: true } : {}),
+      ...(hasSentinelFailover(group.statefulSet) ? { anyLeader: true, sentinel: sentinelTarget(group.statefulSet) } : {}),
     };
   };
   // The members in the order checked: the role labels follow the leader found, not the ordinals.
@@ -129,7 +147,7 @@ function endpointAliases(flags: readonly string[]): Map<string, string[]> {
 async function target(values: Values): Promise<Target> {
   const portFlag = values.port === undefined ? undefined : portNumber('port', values.port);
   if (values.endpoints === undefined) {
-    for (const flag of ['leader-alias', 'alias', 'any-leader'] as const) {
+    for (const flag of ['leader-alias', 'alias', 'any-leader', 'sentinel', 'sentinel-port'] as const) {
       if (values[flag] !== undefined) throw new Error(`--${flag}: goes with --endpoints; with --statefulset the pods are known by their DNS names`);
     }
     return statefulSetTarget(values, portFlag);
@@ -143,8 +161,15 @@ async function target(values: Values): Promise<Target> {
   if (unknown !== undefined) throw new Error(`--alias: found endpoint "${unknown}", which --endpoints does not list`);
   const withAliases = (m: Member, extra: string[] = []): Member => ({ ...m, aliases: [...extra, ...(aliases.get(m.name) ?? [])] });
   const members = leader ? [withAliases(leader, values['leader-alias']), ...followers.map((m) => withAliases(m))] : [];
-  const anyLeader = values['any-leader'] === true;
-  return { description: `endpoints ${values.endpoints}`, discover: () => Promise.resolve({ members, ...(anyLeader ? { anyLeader } : {}) }) };
+  const masterName = values.sentinel;
+  const sentinel =
+    masterName === undefined
+      ? undefined
+      : { masterName, port: portNumber('sentinel-port', values['sentinel-port'] ?? String(defaultPolicy.failover.sentinel.port)) };
+  if (sentinel === undefined && values['sentinel-port'] !== undefined) throw new Error('--sentinel-port: goes with --sentinel NAME');
+  const anyLeader = values['any-leader'] === true || sentinel !== undefined;
+  const discovery: Discovery = { members, ...(anyLeader ? { anyLeader } : {}), ...(sentinel ? { sentinel } : {}) };
+  return { description: `endpoints ${values.endpoints}`, discover: () => Promise.resolve(discovery) };
 }
 
 async function verify(values: Values): Promise<number> {

@@ -3,6 +3,7 @@ import type { CheckResult } from './checkResult.js';
 import type { Member } from './member.js';
 import { replicationOutcome, type ReplicationOutcome } from './replicationOutcome.js';
 import { dataLost } from './evaluateReplication.js';
+import type { SentinelTarget } from './sentinelRound.js';
 import { verifyAttempt, type AttemptOptions } from './verifyAttempt.js';
 
 export interface Verification {
@@ -20,6 +21,8 @@ export interface Discovery {
   expectedMarker?: string;
   /** Any member may lead (Sentinel failover). */
   anyLeader?: boolean;
+  /** The group's Sentinels, checked beside Redis. */
+  sentinel?: SentinelTarget;
 }
 
 export interface DeadlineOptions {
@@ -47,11 +50,11 @@ export async function verifyUntilDeadline(
   const deadline = Date.now() + options.timeoutMs;
   let delayMs = firstDelayMs;
   for (;;) {
-    const { members: discovered, expectedMarker, anyLeader } = await discover();
+    const { members: discovered, expectedMarker, anyLeader, sentinel } = await discover();
     const connectTimeoutMs = Math.max(minConnectTimeoutMs, Math.min(maxConnectTimeoutMs, deadline - Date.now()));
     const { members, results, marker } = await verifyAttempt(
       discovered,
-      { ...attemptOptions, connectTimeoutMs, ...(anyLeader ? { anyLeader } : {}) },
+      { ...attemptOptions, connectTimeoutMs, ...(anyLeader ? { anyLeader } : {}), ...(sentinel ? { sentinel } : {}) },
       expectedMarker,
     );
     const outcome = replicationOutcome(results, members.length);

@@ -10,7 +10,7 @@ import { Kubelet, type RunningPod } from '../fixtures/kubelet/kubelet.js';
 import { PodNetwork } from '../fixtures/kubelet/podNetwork.js';
 import { bindToNode, reportRunningAndReady } from '../fixtures/kubelet/podStatus.js';
 import { replicationGroupYaml } from '../fixtures/manifest.js';
-import { assertBuilt } from '../fixtures/runVerify.js';
+import { assertBuilt, runVerify } from '../fixtures/runVerify.js';
 import { bindClusterRoleFiles, serviceAccountKubeconfig } from '../fixtures/serviceAccountKubeconfig.js';
 import { startWebhook, type WebhookProcess } from '../fixtures/webhookProcess.js';
 import { webhookPolicies } from '../fixtures/webhookPolicies.js';
@@ -159,3 +159,25 @@ test('after the leader is lost, the label and the leader Service move to the new
     'kill to leader Service on the new master (ms)': servedMs,
   });
 }, 60_000);
+
+test('pod 0 back follows the new master; verify --statefulset finds the leader by role and checks every Sentinel', async () => {
+  const stored = JSON.parse(await kubectlOk(['get', 'pod', 'cache-0', '-n', ns, '-o', 'json'])) as V1Pod;
+  pods[0] = await kubelet!.start(stored, ['redis', sentinelContainerName]);
+  const run = await eventually(
+    async () => {
+      const attempt = await runVerify(['--namespace', ns, '--statefulset', name, '--timeout', '10s', '--output', 'json']);
+      return attempt.code === 0 ? attempt : undefined;
+    },
+    60_000,
+    'verify to pass',
+  );
+  const verdict = JSON.parse(run.stdout) as { members: { name: string }[]; checks: { check: string; member: string; status: string }[] };
+  const leader = Object.entries(await roleLabels()).find(([, role]) => role === 'leader')![0];
+  expect(verdict.members[0].name).toBe(leader);
+  expect(
+    verdict.checks
+      .filter((c) => c.check === 'sentinel-quorum' && c.status === 'passed')
+      .map((c) => c.member)
+      .sort(),
+  ).toEqual(['cache-0', 'cache-1', 'cache-2']);
+}, 90_000);

@@ -282,3 +282,22 @@ describe('with Sentinel failover any one member may lead', () => {
     expect(split.find((r) => r.check === 'follower-role' && r.member === 'cache-2')).toMatchObject({ status: 'failed', found: 'role master' });
   });
 });
+
+test('with Sentinels: each must name the leader and pass CKQUORUM; one that cannot be asked fails', () => {
+  const facts: ReplicationFacts = {
+    ...healthy(),
+    sentinels: [
+      { member: 'cache-0', master: { host: dnsName, port: 6379 }, quorum: 'OK 3 usable Sentinels. Quorum and failover authorization can be reached' },
+      { member: 'cache-1', master: { host: 'cache-1.cache-headless.default.svc.cluster.local', port: 6379 }, quorum: 'NOQUORUM 1 usable Sentinels' },
+      { member: 'cache-2', error: 'connect ECONNREFUSED' },
+    ],
+  };
+  const failed = evaluateReplication(facts)
+    .filter((r) => r.status === 'failed')
+    .map(describeCheck);
+  expect(failed).toEqual([
+    `cache-1 sentinel-names-leader: expected its Sentinel naming cache-0 (10.0.0.10 or ${dnsName}) port 6379; found cache-1.cache-headless.default.svc.cluster.local:6379`,
+    'cache-1 sentinel-quorum: expected SENTINEL CKQUORUM: OK; found NOQUORUM 1 usable Sentinels',
+    `cache-2 sentinel-names-leader: expected its Sentinel naming cache-0 (10.0.0.10 or ${dnsName}) port 6379; found the Sentinel not asked: connect ECONNREFUSED`,
+  ]);
+});
