@@ -1,5 +1,5 @@
 import type { V1Pod, V1PodList, V1StatefulSet } from '@kubernetes/client-node';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { apiConnection, type ApiConnection } from '../kubernetes/apiConnection.js';
 import { errorMessage } from '../errorMessage.js';
 import { defaultPolicy } from '../policy/defaultPolicy.js';
@@ -28,9 +28,13 @@ export interface LeaderLabelerOptions {
 
 const fieldManager = 'redis-replication-leaders';
 
+// Loaded on the first round: a webhook without --label-leaders never pays for ioredis at start.
+let ioredis: Promise<typeof Redis> | undefined;
+
 /** Who the master is, as the Sentinel at host:port says, asked as the observer user (no password needed). */
 async function askSentinel(host: string, port: number, masterName: string, timeoutMs: number): Promise<string> {
-  const client = new Redis({
+  const RedisClient = await (ioredis ??= import('ioredis').then((m) => m.Redis));
+  const client = new RedisClient({
     host,
     port,
     username: sentinelObserverUser,
