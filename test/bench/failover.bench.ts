@@ -1,5 +1,6 @@
 import { report } from '../fixtures/eventually.js';
-import { acknowledgedAfter, finish, oneLeader, policy, startGroup, stopGroups } from '../fixtures/sentinelGroup.js';
+import { eventually } from '../fixtures/eventually.js';
+import { acknowledgedAfter, finish, oneLeader, policy, sentinelsFormed, startGroup, stopGroups } from '../fixtures/sentinelGroup.js';
 
 // npm run bench:failover: the failover time of a group with Sentinel failover, with real redis-server and
 // Sentinel processes run from the stored StatefulSet by the kubelet stand-in (root). Each round kills the
@@ -16,10 +17,12 @@ test(`failover time over ${rounds} rounds; no acknowledged write lost, never two
   const { pods, observer } = await startGroup();
   const times: number[] = [];
   for (let round = 0; round < rounds; round++) {
+    // Each round starts from a whole group: one leader, every follower linked, every Sentinel known to the others.
     const leader = Number((await oneLeader(pods)).slice(-1));
+    await eventually(async () => ((await sentinelsFormed(pods)) ? true : undefined), 30_000, 'the Sentinels to know each other again');
     const killedAt = Date.now();
     await pods.kill(leader);
-    times.push(await acknowledgedAfter(observer, killedAt, `round ${round + 1}: a write acknowledged by a new leader`));
+    times.push(await acknowledgedAfter(observer, killedAt, `round ${round + 1}: a write acknowledged by a new leader`, pods.pods[leader].address));
     await pods.restart(leader);
   }
   await finish(pods, observer);

@@ -35,7 +35,7 @@ describe('a group with failover.mode sentinel, run as stored', () => {
     const { pods, observer } = await startGroup();
     const killedAt = Date.now();
     await pods.kill(0);
-    const failoverMs = await acknowledgedAfter(observer, killedAt, 'a write acknowledged by a new leader');
+    const failoverMs = await acknowledgedAfter(observer, killedAt, 'a write acknowledged by a new leader', pods.pods[0].address);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, killedAt + 12_000 - Date.now())));
     await pods.restart(0);
     const leader = await finish(pods, observer);
