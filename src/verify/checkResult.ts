@@ -13,7 +13,8 @@ export type CheckName =
   | 'canary-removed'
   | 'data-kept'
   | 'sentinel-names-leader'
-  | 'sentinel-quorum';
+  | 'sentinel-quorum'
+  | 'sentinel-count';
 
 /** `skipped`: not attempted because earlier checks failed; it never counts as passed. */
 export type CheckStatus = 'passed' | 'failed' | 'skipped';

@@ -99,7 +99,21 @@ function sentinelChecks(sentinel: SentinelFacts, members: readonly MemberFacts[]
   return [
     result('sentinel-names-leader', member, namesLeader, expected, master ? `${master.host}:${master.port}` : 'no master of that name'),
     result('sentinel-quorum', member, sentinel.quorum.startsWith('OK'), 'SENTINEL CKQUORUM: OK', sentinel.quorum),
+    ...(sentinel.otherSentinels === undefined ? [] : [sentinelCount(member, sentinel.otherSentinels, members.length)]),
   ];
+}
+
+/**
+ * A Sentinel counts the others it ever heard of: after a scale down the removed ones still count, so a
+ * failover needs a majority of the old size. What to do is in the finding.
+ */
+function sentinelCount(member: Member, others: number, members: number): CheckResult {
+  const passed = others === members - 1;
+  const found =
+    others > members - 1
+      ? `${others} (it still counts Sentinels of members removed by a scale down: send SENTINEL RESET <master> to each member's Sentinel, one at a time, waiting until it counts the others again)`
+      : String(others);
+  return result('sentinel-count', member, passed, `${members - 1} other Sentinels, one per other member`, found);
 }
 
 function canaryChecks(canary: CanaryFacts | undefined, leader: Member, followerCount: number): CheckResult[] {

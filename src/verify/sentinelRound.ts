@@ -10,8 +10,9 @@ export interface SentinelTarget {
 }
 
 /**
- * Asks the Sentinel beside every member (the member's host, the Sentinel port) which master it knows and
- * whether it could authorize a failover (`SENTINEL CKQUORUM`), with the group's password. A Sentinel that
+ * Asks the Sentinel beside every member (the member's host, the Sentinel port) which master it knows,
+ * whether it could authorize a failover (`SENTINEL CKQUORUM`) and how many other Sentinels it counts,
+ * with the group's password. A Sentinel that
  * cannot be asked is a fact; credentials that do not fit reject, as for Redis.
  */
 export async function sentinelRound(members: readonly Member[], target: SentinelTarget, options: ConnectionOptions): Promise<SentinelFacts[]> {
@@ -25,10 +26,14 @@ export async function sentinelRound(members: readonly Member[], target: Sentinel
           (reply) => String(reply),
           (error: unknown) => errorMessage(error),
         );
+        // How many other Sentinels it counts: after a scale down, the removed ones still count until reset.
+        const fields = (await connection.client.call('SENTINEL', 'MASTER', target.masterName).catch(() => [])) as string[];
+        const others = Number(fields[fields.indexOf('num-other-sentinels') + 1]);
         return {
           member: member.name,
           ...(address ? { master: { host: address[0], port: Number(address[1]) } } : {}),
           quorum,
+          ...(fields.includes('num-other-sentinels') && Number.isInteger(others) ? { otherSentinels: others } : {}),
         };
       } catch (error) {
         return { member: member.name, error: errorMessage(error) };

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { sentinelContainerName } from '../../src/rules/replicationNames.js';
 import { eventually, report } from '../fixtures/eventually.js';
+import type { StatefulSetPods } from '../fixtures/kubelet/statefulSetPods.js';
 import { assertBuilt, runVerify } from '../fixtures/runVerify.js';
 import {
   acknowledgedAfter,
@@ -24,6 +25,21 @@ import {
 beforeAll(assertBuilt);
 afterEach(stopGroups);
 
+/** `--alias` for every member: the DNS names followers and Sentinels use for it. */
+const memberAliases = (pods: StatefulSetPods) =>
+  pods.pods.flatMap((p) => ['--alias', `${p.address}:${port}=${p.name}.cache-headless.default.svc.cluster.local`]);
+
+/** One command to the Sentinel of pod `ordinal`. */
+async function sentinelCall(pods: StatefulSetPods, ordinal: number, command: [string, ...string[]]): Promise<unknown> {
+  const client = new Redis({ host: pods.pods[ordinal].address, port: sentinelPort, maxRetriesPerRequest: 0 });
+  client.on('error', () => undefined);
+  try {
+    return await client.call(...command);
+  } finally {
+    client.disconnect();
+  }
+}
+
 describe('a group with failover.mode sentinel, run as stored', () => {
   test('the stored pods carry a Sentinel and start all at once', () => {
     const sts = stored();
@@ -42,7 +58,7 @@ describe('a group with failover.mode sentinel, run as stored', () => {
     expect(leader).not.toBe('cache-0');
     expect(pods.pods[0].logs()).toContain(`the master is ${leader}.cache-headless.default.svc.cluster.local (the other members' Sentinels agree)`);
     // The promotion check finds the new leader by its role, not its ordinal.
-    const aliases = pods.pods.flatMap((p) => ['--alias', `${p.address}:${port}=${p.name}.cache-headless.default.svc.cluster.local`]);
+    const aliases = memberAliases(pods);
     const verify = await runVerify(['--endpoints', pods.endpoints(port), '--sentinel', 'cache', ...aliases, '--timeout', '30', '--output', 'json']);
     const verdict = JSON.parse(verify.stdout) as {
       result: string;
@@ -140,8 +156,7 @@ describe('a group with a password', () => {
     await pods.restart(0);
     expect(await finish(pods, observer)).not.toBe('cache-0');
     // verify authenticates to Redis and to the Sentinels with the same password.
-    const aliases = pods.pods.flatMap((p) => ['--alias', `${p.address}:${port}=${p.name}.cache-headless.default.svc.cluster.local`]);
-    const verify = await runVerify(['--endpoints', pods.endpoints(port), '--sentinel', 'cache', ...aliases, '--timeout', '30'], {
+    const verify = await runVerify(['--endpoints', pods.endpoints(port), '--sentinel', 'cache', ...memberAliases(pods), '--timeout', '30'], {
       REDIS_PASSWORD: password,
     });
     expect({ code: verify.code, out: verify.stdout }).toEqual({ code: 0, out: expect.stringContaining('PASSED') as string });
@@ -150,7 +165,7 @@ describe('a group with a password', () => {
 });
 
 describe('kubectl scale of a group with Sentinel failover', () => {
-  test('a member added by a scale (the template unchanged) follows the master, and its Sentinel joins the others', async () => {
+  test('a member added by a scale follows the master and its Sentinel joins; scaled down again, verify names the Sentinel still counted and the reset that fixes it', async () => {
     const { pods, observer } = await startGroup();
     // The stored template still says 3 members; pod 3 asks every member up to its own ordinal.
     await pods.restart(3);
@@ -167,7 +182,34 @@ describe('kubectl scale of a group with Sentinel failover', () => {
     expect(await oneLeader(pods)).toBe('cache-0');
     expect(observer.splitBrains).toEqual([]);
     await assertEveryWriteKept(pods, observer);
-  }, 120_000);
+
+    // Scaled down again: the others still count pod 3's Sentinel, and verify says so, with the fix.
+    await pods.removeLast();
+    const verify = () => runVerify(['--endpoints', pods.endpoints(port), '--sentinel', 'cache', ...memberAliases(pods), '--timeout', '1']);
+    const stale = await verify();
+    expect(stale.code).toBe(1);
+    expect(stale.stdout).toContain(
+      'sentinel-count: expected 2 other Sentinels, one per other member; found 3 (it still counts Sentinels of members removed by a scale down: send SENTINEL RESET <master> to each',
+    );
+    // The fix as the finding says: one Sentinel at a time, each counting the others again before the next.
+    for (const ordinal of [0, 1, 2]) {
+      await sentinelCall(pods, ordinal, ['SENTINEL', 'RESET', 'cache']);
+      await eventually(
+        async () => ((await otherSentinels(pods))[ordinal] === 2 ? true : undefined),
+        30_000,
+        `cache-${ordinal}'s Sentinel to count 2 others`,
+      );
+    }
+    const fixed = await eventually(
+      async () => {
+        const run = await verify();
+        return run.code === 0 ? run : undefined;
+      },
+      30_000,
+      'verify to pass after the resets',
+    );
+    expect(fixed.stdout).toContain('PASSED');
+  }, 180_000);
 });
 
 describe("the control: today's rule (pod 0 leads whenever it starts) under the same Sentinels", () => {
