@@ -47,6 +47,17 @@ quote() { printf '"%s"' "$(printf '%s' "$1" | od -An -v -tx1 | tr -d ' \\n' | se
     printf 'masterauth %s\\n' "$(quote "$REDIS_PASSWORD")"
   fi
 } > "$tmp"
+# Waits $1 seconds more, or, once leaderWaitSeconds are used up, exits with the message $2: a member
+# that cannot start shows up as a failing init container the kubelet retries, not as a hung pod.
+waited=0
+patience() {
+  if [ "$waited" -ge "$REDIS_LEADER_WAIT_SECONDS" ]; then
+    echo "redis-replication: $2" >&2
+    exit 1
+  fi
+  sleep "$1"
+  waited=$((waited + $1))
+}
 resolves() {
   # An IP address needs no lookup; getent would try a reverse lookup, which may fail.
   # IPv6 has a colon, IPv4 only digits and dots.
@@ -84,7 +95,6 @@ if [ "\${REDIS_FAILOVER:-none}" = sentinel ]; then
   }
   members="$REDIS_MEMBERS"
   if [ "$ordinal" -ge "$members" ]; then members=$((ordinal + 1)); fi
-  waited=0
   while :; do
     answers="" busy=""
     k=0
@@ -115,12 +125,7 @@ if [ "\${REDIS_FAILOVER:-none}" = sentinel ]; then
       busy="the Sentinels name this member as the master, but it has no data to lead with"
     fi
     if [ -z "$busy" ]; then busy="the other members' Sentinels disagree on the master:$answers"; fi
-    if [ "$waited" -ge "$REDIS_LEADER_WAIT_SECONDS" ]; then
-      echo "redis-replication: $busy, still after \${REDIS_LEADER_WAIT_SECONDS}s; exiting so that the kubelet retries" >&2
-      exit 1
-    fi
-    sleep 1
-    waited=$((waited + 1))
+    patience 1 "$busy, still after \${REDIS_LEADER_WAIT_SECONDS}s; exiting so that the kubelet retries"
   done
   if [ "$master" = "$me" ]; then role=leader; else role=follower; echo "replicaof $master $REDIS_PORT" >> "$tmp"; fi
   # Followers and Sentinels name members by DNS name, which stays while pod addresses change.
@@ -152,16 +157,9 @@ elif [ "$ordinal" = 0 ]; then
   role=leader
 else
   role=follower
-  # Pod 0 may still be starting: its DNS name exists only once it does. Wait, but not forever,
-  # so a broken leader shows up as a failing init container rather than a hung pod.
-  waited=0
+  # Pod 0 may still be starting: its DNS name exists only once it does.
   until resolves "$REDIS_LEADER_HOST"; do
-    if [ "$waited" -ge "$REDIS_LEADER_WAIT_SECONDS" ]; then
-      echo "redis-replication: leader $REDIS_LEADER_HOST did not resolve within \${REDIS_LEADER_WAIT_SECONDS}s" >&2
-      exit 1
-    fi
-    sleep 2
-    waited=$((waited + 2))
+    patience 2 "leader $REDIS_LEADER_HOST did not resolve within \${REDIS_LEADER_WAIT_SECONDS}s"
   done
   echo "replicaof $REDIS_LEADER_HOST $REDIS_PORT" >> "$tmp"
 fi

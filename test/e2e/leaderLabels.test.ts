@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { V1Pod, V1PodList } from '@kubernetes/client-node';
@@ -6,9 +6,9 @@ import { stringify } from 'yaml';
 import { sentinelContainerName } from '../../src/rules/replicationNames.js';
 import { eventually, report } from '../fixtures/eventually.js';
 import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
-import { Kubelet, type RunningPod } from '../fixtures/kubelet/kubelet.js';
-import { PodNetwork } from '../fixtures/kubelet/podNetwork.js';
-import { bindToNode, reportRunningAndReady } from '../fixtures/kubelet/podStatus.js';
+import { type Kubelet, type RunningPod } from '../fixtures/kubelet/kubelet.js';
+import { type PodNetwork } from '../fixtures/kubelet/podNetwork.js';
+import { bindToNode, reportRunningAndReady, standInNode } from '../fixtures/kubelet/podStatus.js';
 import { replicationGroupYaml } from '../fixtures/manifest.js';
 import { assertBuilt, runVerify } from '../fixtures/runVerify.js';
 import { bindClusterRoleFiles, serviceAccountKubeconfig } from '../fixtures/serviceAccountKubeconfig.js';
@@ -55,9 +55,7 @@ async function leaderEndpoints(): Promise<string[]> {
 
 beforeAll(async () => {
   assertBuilt();
-  network = PodNetwork.create(scratch);
-  mkdirSync(join(scratch, 'node'));
-  kubelet = new Kubelet(network, { namespace: ns, configMaps: [], secrets: [] }, join(scratch, 'node'));
+  ({ network, kubelet } = standInNode(ns, scratch));
   await kubectlOk(['create', 'namespace', ns]);
   writeFileSync(
     policyFile(),

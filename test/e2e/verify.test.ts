@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,9 +9,9 @@ import { parseAllDocuments } from 'yaml';
 import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
 import { eventually } from '../fixtures/eventually.js';
 import { replicationGroupYaml } from '../fixtures/manifest.js';
-import { Kubelet, type RunningPod } from '../fixtures/kubelet/kubelet.js';
-import { PodNetwork } from '../fixtures/kubelet/podNetwork.js';
-import { reportRunningAndReady } from '../fixtures/kubelet/podStatus.js';
+import { type Kubelet, type RunningPod } from '../fixtures/kubelet/kubelet.js';
+import { type PodNetwork } from '../fixtures/kubelet/podNetwork.js';
+import { reportRunningAndReady, standInNode } from '../fixtures/kubelet/podStatus.js';
 import { assertBuilt, runVerify, type CliRun } from '../fixtures/runVerify.js';
 import { serviceAccountKubeconfig } from '../fixtures/serviceAccountKubeconfig.js';
 import { kubernetesApis } from '../../src/verify/kubernetesApis.js';
@@ -102,9 +102,7 @@ async function leaderSelector(): Promise<string> {
 
 beforeAll(async () => {
   assertBuilt();
-  network = PodNetwork.create(scratch);
-  mkdirSync(join(scratch, 'node'));
-  kubelet = new Kubelet(network, { namespace: ns, configMaps: [], secrets: [] }, join(scratch, 'node'));
+  ({ network, kubelet } = standInNode(ns, scratch));
   await kubectlOk(['create', 'namespace', ns]);
   // A policy for this namespace only: a port of its own, and no 5 s wait before a follower's first sync.
   writeFileSync(

@@ -68,3 +68,20 @@ test('a config file without any of them starts pod 0', async () => {
     await pods.stop();
   }
 }, 30_000);
+
+test('a follower whose leader never resolves gives up after leaderWaitSeconds, naming the leader', async () => {
+  const sts = sampleStatefulSet();
+  const admission = admitStatefulSet(sts, 'default', [{ ...defaultPolicy, leaderWaitSeconds: 2 }], headless);
+  const stored = fastJsonPatch.applyPatch(structuredClone(sts), admission.patch, true, false).newDocument;
+  const pods = StatefulSetPods.create(stored, { namespace: 'default', configMaps: [], secrets: [] });
+  try {
+    // Pod 1 alone: pod 0 never starts, so its DNS name never appears.
+    const start = pods.restart(1);
+    await expect(start).rejects.toThrow(PodStartError);
+    await expect(start).rejects.toThrow(
+      'init container redis-replication-init exited 1:\nredis-replication: leader cache-0.cache-headless.default.svc.cluster.local did not resolve within 2s',
+    );
+  } finally {
+    await pods.stop();
+  }
+}, 30_000);
