@@ -30,6 +30,7 @@ let network: PodNetwork | undefined;
 let kubelet: Kubelet | undefined;
 let webhook: WebhookProcess | undefined;
 let unbind: (() => Promise<void>) | undefined;
+let stopHeartbeat: (() => void) | undefined;
 const pods: RunningPod[] = [];
 const node = `e2e-leaders-node-${process.pid}`;
 
@@ -81,7 +82,7 @@ beforeAll(async () => {
     30_000,
     'the StatefulSet controller to create 3 pods',
   );
-  await bindToNode(
+  stopHeartbeat = await bindToNode(
     ns,
     stored.map((p) => p.metadata!.name!),
     node,
@@ -106,6 +107,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  stopHeartbeat?.();
   await webhook?.stop();
   await unbind?.();
   await kubelet?.stop();
@@ -161,14 +163,18 @@ test('after the leader is lost, the label and the leader Service move to the new
 test('pod 0 back follows the new master; verify --statefulset finds the leader by role and checks every Sentinel', async () => {
   const stored = JSON.parse(await kubectlOk(['get', 'pod', 'cache-0', '-n', ns, '-o', 'json'])) as V1Pod;
   pods[0] = await kubelet!.start(stored, ['redis', sentinelContainerName]);
+  let last = '';
   const run = await eventually(
     async () => {
       const attempt = await runVerify(['--namespace', ns, '--statefulset', name, '--timeout', '10s', '--output', 'json']);
+      last = attempt.stdout + attempt.stderr;
       return attempt.code === 0 ? attempt : undefined;
     },
     60_000,
     'verify to pass',
-  );
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}; the last run said:\n${last}\n${pods.map((p) => p.logs()).join('\n')}`);
+  });
   const verdict = JSON.parse(run.stdout) as { members: { name: string }[]; checks: { check: string; member: string; status: string }[] };
   const leader = Object.entries(await roleLabels()).find(([, role]) => role === 'leader')![0];
   expect(verdict.members[0].name).toBe(leader);
