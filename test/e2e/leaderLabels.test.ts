@@ -30,7 +30,6 @@ let network: PodNetwork | undefined;
 let kubelet: Kubelet | undefined;
 let webhook: WebhookProcess | undefined;
 let unbind: (() => Promise<void>) | undefined;
-let stopHeartbeat: (() => void) | undefined;
 const pods: RunningPod[] = [];
 const node = `e2e-leaders-node-${process.pid}`;
 
@@ -82,7 +81,7 @@ beforeAll(async () => {
     30_000,
     'the StatefulSet controller to create 3 pods',
   );
-  stopHeartbeat = await bindToNode(
+  await bindToNode(
     ns,
     stored.map((p) => p.metadata!.name!),
     node,
@@ -107,7 +106,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  stopHeartbeat?.();
   await webhook?.stop();
   await unbind?.();
   await kubelet?.stop();
@@ -141,7 +139,15 @@ test('after the leader is lost, the label and the leader Service move to the new
     },
     30_000,
     'the leader label on another pod',
-  );
+  ).catch(async (error: Error) => {
+    const roles = await Promise.all(pods.slice(1).map((p) => p.containers.get('redis')!.exec(['redis-cli', 'info', 'replication'], 5_000)));
+    const sentinels = await Promise.all(
+      pods.slice(1).map((p) => p.containers.get(sentinelContainerName)!.exec(['redis-cli', '-p', '26379', 'sentinel', 'master', name], 5_000)),
+    );
+    throw new Error(
+      `${error.message}; labels ${JSON.stringify(await roleLabels())}\n${roles.map((r) => r.output).join('\n')}\n${sentinels.map((r) => r.output).join('\n')}\n${pods.map((p) => p.logs()).join('\n')}`,
+    );
+  });
   const labeledMs = Date.now() - killedAt;
   const address = pods[Number(newLeader.slice(-1))].address;
   await eventually(

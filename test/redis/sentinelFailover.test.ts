@@ -107,7 +107,7 @@ describe('a group with failover.mode sentinel, run as stored', () => {
     const { pods, observer } = await startGroup();
     // First a failover, so the leader is not pod 0 and only the records on the volumes can say who it is.
     await pods.kill(0);
-    await acknowledgedAfter(observer, Date.now(), 'a write acknowledged by a new leader');
+    await acknowledgedAfter(observer, Date.now(), 'a write acknowledged by a new leader', pods.pods[0].address);
     await pods.restart(0);
     const before = await oneLeader(pods);
     await Promise.all([0, 1, 2].map((i) => pods.kill(i)));
@@ -152,7 +152,7 @@ describe('a group with a password', () => {
     }
     const killedAt = Date.now();
     await pods.kill(0);
-    await acknowledgedAfter(observer, killedAt, 'a write acknowledged by a new leader');
+    await acknowledgedAfter(observer, killedAt, 'a write acknowledged by a new leader', pods.pods[0].address);
     await pods.restart(0);
     expect(await finish(pods, observer)).not.toBe('cache-0');
     // verify authenticates to Redis and to the Sentinels with the same password.
@@ -216,7 +216,7 @@ describe("the control: today's rule (pod 0 leads whenever it starts) under the s
   test('pod 0 back after a failover leads a second time: two members accept writes', async () => {
     const { pods, observer } = await startGroup();
     await pods.kill(0);
-    await acknowledgedAfter(observer, Date.now(), 'a write acknowledged by a new leader');
+    await acknowledgedAfter(observer, Date.now(), 'a write acknowledged by a new leader', pods.pods[0].address);
     await pods.restart(0, todaysRule(pods.sts));
     await eventually(() => (observer.splitBrains.length > 0 ? true : undefined), 20_000, 'two members accepting writes');
     await observer.stop();
