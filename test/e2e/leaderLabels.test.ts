@@ -128,7 +128,20 @@ test('the pods are labeled by the role their Sentinels name, and the leader Serv
   await eventually(async () => ((await leaderEndpoints()).join() === pods[0].address ? true : undefined), 15_000, 'the leader Service to hold pod 0');
 }, 30_000);
 
+/** Every Sentinel knows both followers and the two other Sentinels (learned from the master within ~10 s): a failover can run. */
+async function sentinelsFormed(): Promise<boolean> {
+  const views = await Promise.all(
+    pods.map((p) => p.containers.get(sentinelContainerName)!.exec(['redis-cli', '-p', '26379', 'sentinel', 'master', name], 5_000)),
+  );
+  return views.every(({ output }) => {
+    const lines = output.split('\n');
+    const value = (field: string) => lines[lines.indexOf(field) + 1];
+    return value('num-slaves') === '2' && value('num-other-sentinels') === '2';
+  });
+}
+
 test('after the leader is lost, the label and the leader Service move to the new master within seconds', async () => {
+  await eventually(async () => ((await sentinelsFormed()) ? true : undefined), 30_000, 'the Sentinels to know every member');
   const killedAt = Date.now();
   await pods[0].stop();
   const newLeader = await eventually(
