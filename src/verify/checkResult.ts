@@ -14,7 +14,8 @@ export type CheckName =
   | 'data-kept'
   | 'sentinel-names-leader'
   | 'sentinel-quorum'
-  | 'sentinel-count';
+  | 'sentinel-count'
+  | 'sentinel-followers';
 
 /** `skipped`: not attempted because earlier checks failed; it never counts as passed. */
 export type CheckStatus = 'passed' | 'failed' | 'skipped';

@@ -100,6 +100,7 @@ function sentinelChecks(sentinel: SentinelFacts, members: readonly MemberFacts[]
     result('sentinel-names-leader', member, namesLeader, expected, master ? `${master.host}:${master.port}` : 'no master of that name'),
     result('sentinel-quorum', member, sentinel.quorum.startsWith('OK'), 'SENTINEL CKQUORUM: OK', sentinel.quorum),
     ...(sentinel.otherSentinels === undefined ? [] : [sentinelCount(member, sentinel.otherSentinels, members.length)]),
+    ...(sentinel.followers === undefined ? [] : [sentinelFollowers(member, sentinel.followers, members.length)]),
   ];
 }
 
@@ -114,6 +115,18 @@ function sentinelCount(member: Member, others: number, members: number): CheckRe
       ? `${others} (it still counts Sentinels of members removed by a scale down: send SENTINEL RESET <master> to each member's Sentinel, one at a time, waiting until it counts the others again)`
       : String(others);
   return result('sentinel-count', member, passed, `${members - 1} other Sentinels, one per other member`, found);
+}
+
+/**
+ * A Sentinel learns the followers from the leader's INFO (every 10 s): until it knows one, a failover
+ * has no follower to promote. After a scale down it still counts the removed ones, as for Sentinels.
+ */
+function sentinelFollowers(member: Member, known: number, members: number): CheckResult {
+  const found =
+    known > members - 1
+      ? `${known} (it still counts followers removed by a scale down: send SENTINEL RESET <master> to each member's Sentinel, one at a time)`
+      : String(known);
+  return result('sentinel-followers', member, known === members - 1, `${members - 1} followers known to it, the ones it could promote`, found);
 }
 
 function canaryChecks(canary: CanaryFacts | undefined, leader: Member, followerCount: number): CheckResult[] {

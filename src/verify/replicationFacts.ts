@@ -50,7 +50,8 @@ export type MarkerFacts = { expected?: string; found?: string; written?: boolean
 
 /** What the Sentinel beside a member says: the master it knows (none: it knows no master of that name) and CKQUORUM's answer. */
 export type SentinelFacts =
-  { member: string; master?: { host: string; port: number }; quorum: string; otherSentinels?: number } | { member: string; error: string };
+  | { member: string; master?: { host: string; port: number }; quorum: string; otherSentinels?: number; followers?: number }
+  | { member: string; error: string };
 
 /** Everything observed in one attempt; `canary` and `marker` are absent when they were not attempted. */
 export interface ReplicationFacts {

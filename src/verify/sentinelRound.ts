@@ -11,7 +11,7 @@ export interface SentinelTarget {
 
 /**
  * Asks the Sentinel beside every member (the member's host, the Sentinel port) which master it knows,
- * whether it could authorize a failover (`SENTINEL CKQUORUM`) and how many other Sentinels it counts,
+ * whether it could authorize a failover (`SENTINEL CKQUORUM`), how many other Sentinels and followers it counts,
  * with the group's password. A Sentinel that
  * cannot be asked is a fact; credentials that do not fit reject, as for Redis.
  */
@@ -28,12 +28,15 @@ export async function sentinelRound(members: readonly Member[], target: Sentinel
         );
         // How many other Sentinels it counts: after a scale down, the removed ones still count until reset.
         const fields = (await connection.client.call('SENTINEL', 'MASTER', target.masterName).catch(() => [])) as string[];
-        const others = Number(fields[fields.indexOf('num-other-sentinels') + 1]);
+        const field = (name: string) => (fields.includes(name) ? Number(fields[fields.indexOf(name) + 1]) : Number.NaN);
+        const others = field('num-other-sentinels');
+        const followers = field('num-slaves');
         return {
           member: member.name,
           ...(address ? { master: { host: address[0], port: Number(address[1]) } } : {}),
           quorum,
-          ...(fields.includes('num-other-sentinels') && Number.isInteger(others) ? { otherSentinels: others } : {}),
+          ...(Number.isInteger(others) ? { otherSentinels: others } : {}),
+          ...(Number.isInteger(followers) ? { followers } : {}),
         };
       } catch (error) {
         return { member: member.name, error: errorMessage(error) };

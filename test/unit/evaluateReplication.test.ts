@@ -301,3 +301,22 @@ test('with Sentinels: each must name the leader and pass CKQUORUM; one that cann
     `cache-2 sentinel-names-leader: expected its Sentinel naming cache-0 (10.0.0.10 or ${dnsName}) port 6379; found the Sentinel not asked: connect ECONNREFUSED`,
   ]);
 });
+
+test('with Sentinels: each must count one other Sentinel and one follower per other member; more names the reset', () => {
+  const ok = 'OK 3 usable Sentinels. Quorum and failover authorization can be reached';
+  const sentinel = (member: string, otherSentinels: number, followers: number) => ({
+    member,
+    master: { host: dnsName, port: 6379 },
+    quorum: ok,
+    otherSentinels,
+    followers,
+  });
+  const failed = evaluateReplication({ ...healthy(), sentinels: [sentinel('cache-0', 2, 2), sentinel('cache-1', 2, 1), sentinel('cache-2', 3, 3)] })
+    .filter((r) => r.status === 'failed')
+    .map(describeCheck);
+  expect(failed).toEqual([
+    'cache-1 sentinel-followers: expected 2 followers known to it, the ones it could promote; found 1',
+    "cache-2 sentinel-count: expected 2 other Sentinels, one per other member; found 3 (it still counts Sentinels of members removed by a scale down: send SENTINEL RESET <master> to each member's Sentinel, one at a time, waiting until it counts the others again)",
+    "cache-2 sentinel-followers: expected 2 followers known to it, the ones it could promote; found 3 (it still counts followers removed by a scale down: send SENTINEL RESET <master> to each member's Sentinel, one at a time)",
+  ]);
+});
