@@ -20,7 +20,8 @@ export interface LeaderRound {
 export interface LeaderLabelerOptions {
   statefulSets: WatchedObjects<V1StatefulSet>;
   intervalMs: number;
-  onRound: (round: LeaderRound) => void;
+  /** Every group's outcome, once per round. */
+  onRound: (rounds: LeaderRound[]) => void;
   connection?: Pick<ApiConnection, 'get' | 'apply'>;
   /** How long one Sentinel may take to answer. */
   askTimeoutMs?: number;
@@ -108,18 +109,17 @@ export function leaderLabeler(options: LeaderLabelerOptions): { close(): void } 
 
   async function round(): Promise<void> {
     const groups = (options.statefulSets.all() ?? []).filter(hasSentinelFailover);
-    await Promise.all(
+    const rounds = await Promise.all(
       groups.map((sts) =>
-        labelGroup(sts).then(options.onRound, (error: unknown) =>
-          options.onRound({
-            statefulSet: `${sts.metadata?.namespace ?? ''}/${sts.metadata?.name ?? ''}`,
-            decision: { reason: 'not decided' },
-            labeled: [],
-            error: errorMessage(error),
-          }),
-        ),
+        labelGroup(sts).catch((error: unknown): LeaderRound => ({
+          statefulSet: `${sts.metadata?.namespace ?? ''}/${sts.metadata?.name ?? ''}`,
+          decision: { reason: 'not decided' },
+          labeled: [],
+          error: errorMessage(error),
+        })),
       ),
     );
+    options.onRound(rounds);
     if (!closed) timer = setTimeout(() => void round(), options.intervalMs);
   }
 

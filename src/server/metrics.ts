@@ -17,6 +17,7 @@ export interface WebhookMetrics {
   apiReads: Counter<'object'>;
   auditResults: Gauge<'result'>;
   auditRuns: Counter<'result'>;
+  leaderGroups: Gauge<'result'>;
 }
 
 export function webhookMetrics(): WebhookMetrics {
@@ -63,6 +64,12 @@ export function webhookMetrics(): WebhookMetrics {
     auditRuns: new Counter({
       name: 'redis_replication_webhook_audit_runs_total',
       help: 'Audits run (serve --audit-interval); a failure is one whose PolicyReports could not all be written, tried again later.',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
+    leaderGroups: new Gauge({
+      name: 'redis_replication_webhook_leader_groups',
+      help: 'Groups with Sentinel failover in the last leader-label round (serve --label-leaders): decided (a majority of Sentinels named a pod, labels as they say) or undecided (labels left as they were).',
       labelNames: ['result'],
       registers: [registry],
     }),

@@ -101,16 +101,24 @@ function auditRecorder(metrics: WebhookMetrics): (run: AuditRun) => void {
   };
 }
 
-/** Leader label rounds in the log: a move of the label, and a group that cannot be decided, once each time it changes. */
-function leaderRecorder(): (round: LeaderRound) => void {
+/**
+ * Leader label rounds in the log and the metrics: a move of the label, and a group that cannot be decided,
+ * once each time it changes.
+ */
+function leaderRecorder(metrics: WebhookMetrics): (rounds: LeaderRound[]) => void {
   const last = new Map<string, string>();
-  return (round) => {
-    const trouble = round.error ?? (round.decision.leader === undefined ? round.decision.reason : '');
-    if (round.labeled.length > 0)
-      log('info', 'leader labels moved', { statefulSet: round.statefulSet, leader: round.decision.leader, labeled: round.labeled });
-    if (trouble !== (last.get(round.statefulSet) ?? '') && trouble !== '')
-      log('warn', 'leader labels not changed; tried again next round', { statefulSet: round.statefulSet, reason: trouble });
-    last.set(round.statefulSet, trouble);
+  return (rounds) => {
+    const undecided = rounds.filter((r) => r.error !== undefined || r.decision.leader === undefined).length;
+    metrics.leaderGroups.set({ result: 'decided' }, rounds.length - undecided);
+    metrics.leaderGroups.set({ result: 'undecided' }, undecided);
+    for (const round of rounds) {
+      const trouble = round.error ?? (round.decision.leader === undefined ? round.decision.reason : '');
+      if (round.labeled.length > 0)
+        log('info', 'leader labels moved', { statefulSet: round.statefulSet, leader: round.decision.leader, labeled: round.labeled });
+      if (trouble !== (last.get(round.statefulSet) ?? '') && trouble !== '')
+        log('warn', 'leader labels not changed; tried again next round', { statefulSet: round.statefulSet, reason: trouble });
+      last.set(round.statefulSet, trouble);
+    }
   };
 }
 
@@ -226,7 +234,7 @@ export const serveCommand: Command = {
         onRun: auditRecorder(metrics),
       });
     if (labeledStatefulSets && leaderIntervalMs !== undefined)
-      leaders = leaderLabeler({ statefulSets: labeledStatefulSets, intervalMs: leaderIntervalMs, onRound: leaderRecorder() });
+      leaders = leaderLabeler({ statefulSets: labeledStatefulSets, intervalMs: leaderIntervalMs, onRound: leaderRecorder(metrics) });
     return new Promise<number>((resolve) => {
       const stop = (signal: string, delay: number) => {
         if (shuttingDown) return;

@@ -126,6 +126,10 @@ test('the pods are labeled by the role their Sentinels name, and the leader Serv
     'cache-0 labeled leader, the others follower',
   );
   await eventually(async () => ((await leaderEndpoints()).join() === pods[0].address ? true : undefined), 15_000, 'the leader Service to hold pod 0');
+  // Cluster-wide: other tests' Sentinel groups, whose pods nothing runs, count as undecided.
+  const metrics = (await webhook!.get('/metrics')).body;
+  expect(metrics).toMatch(/^redis_replication_webhook_leader_groups\{result="decided"\} [1-9]/m);
+  expect(metrics).toMatch(/^redis_replication_webhook_leader_groups\{result="undecided"\} \d+$/m);
 }, 30_000);
 
 /** Every Sentinel knows both followers and the two other Sentinels (learned from the master within ~10 s): a failover can run. */
