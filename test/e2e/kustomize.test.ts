@@ -127,27 +127,37 @@ describe.each(['default', 'production', 'knative'])('kustomize/overlays/%s', (ov
   );
 });
 
-test("kustomize/components/monitoring: the ServiceMonitor, the PrometheusRule and the dashboard pass prometheus-operator's CRDs (strict dry run)", async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rrw-monitoring-'));
+/** kustomize/base with one component, built as kubectl builds it: every object. */
+function baseWithComponent(component: string): (Manifest & { spec?: { template?: { spec?: { containers?: { args?: string[] }[] } } } })[] {
+  const dir = mkdtempSync(join(tmpdir(), 'rrw-component-'));
   // kustomize takes components by relative path only.
   writeFileSync(
     join(dir, 'kustomization.yaml'),
-    JSON.stringify({ resources: [relative(dir, `${repo}kustomize/base`)], components: [relative(dir, `${repo}kustomize/components/monitoring`)] }),
+    JSON.stringify({ resources: [relative(dir, `${repo}kustomize/base`)], components: [relative(dir, `${repo}kustomize/components/${component}`)] }),
   );
   const built = execFileSync('kubectl', ['kustomize', '--load-restrictor=LoadRestrictionsNone', dir], {
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
   });
   rmSync(dir, { recursive: true, force: true });
-  const objects = parseAllDocuments(built)
-    .map((d) => d.toJS() as Manifest)
-    .filter((o) => ['ServiceMonitor', 'PrometheusRule'].includes(o.kind) || o.metadata.name === 'redis-replication-webhook-dashboard');
+  return parseAllDocuments(built).map((d) => d.toJS() as Manifest);
+}
+
+/** What a strict server-side dry run of `objects` prints, line by line, sorted; fails on anything on stderr. */
+async function strictDryRun(objects: readonly Manifest[]): Promise<string[]> {
   const result = await kubectl(
     ['apply', '--dry-run=server', '--server-side', '--validate=strict', '-f', '-'],
     objects.map((o) => stringify(o)).join('---\n'),
   );
   expect(result.stderr).toBe('');
-  expect(result.stdout.trim().split('\n').sort()).toEqual([
+  return result.stdout.trim().split('\n').sort();
+}
+
+test("kustomize/components/monitoring: the ServiceMonitor, the PrometheusRule and the dashboard pass prometheus-operator's CRDs (strict dry run)", async () => {
+  const objects = baseWithComponent('monitoring').filter(
+    (o) => ['ServiceMonitor', 'PrometheusRule'].includes(o.kind) || o.metadata.name === 'redis-replication-webhook-dashboard',
+  );
+  expect(await strictDryRun(objects)).toEqual([
     'configmap/redis-replication-webhook-dashboard serverside-applied (server dry run)',
     'prometheusrule.monitoring.coreos.com/redis-replication-webhook serverside-applied (server dry run)',
     'servicemonitor.monitoring.coreos.com/redis-replication-webhook serverside-applied (server dry run)',
@@ -155,28 +165,10 @@ test("kustomize/components/monitoring: the ServiceMonitor, the PrometheusRule an
 }, 60_000);
 
 test('kustomize/components/leader-labels: the Deployment gets --label-leaders, and its RBAC passes a strict dry run', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rrw-leader-labels-'));
-  writeFileSync(
-    join(dir, 'kustomization.yaml'),
-    JSON.stringify({ resources: [relative(dir, `${repo}kustomize/base`)], components: [relative(dir, `${repo}kustomize/components/leader-labels`)] }),
-  );
-  const built = execFileSync('kubectl', ['kustomize', '--load-restrictor=LoadRestrictionsNone', dir], {
-    encoding: 'utf8',
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  rmSync(dir, { recursive: true, force: true });
-  const objects = parseAllDocuments(built).map(
-    (d) => d.toJS() as Manifest & { spec?: { template?: { spec?: { containers?: { args?: string[] }[] } } } },
-  );
+  const objects = baseWithComponent('leader-labels');
   const deployment = objects.find((o) => o.kind === 'Deployment')!;
   expect(deployment.spec!.template!.spec!.containers![0].args).toContain('--label-leaders=1s');
-  const rbac = objects.filter((o) => o.metadata.name === 'redis-replication-webhook-leader-labels');
-  const result = await kubectl(
-    ['apply', '--dry-run=server', '--server-side', '--validate=strict', '-f', '-'],
-    rbac.map((o) => stringify(o)).join('---\n'),
-  );
-  expect(result.stderr).toBe('');
-  expect(result.stdout.trim().split('\n').sort()).toEqual([
+  expect(await strictDryRun(objects.filter((o) => o.metadata.name === 'redis-replication-webhook-leader-labels'))).toEqual([
     'clusterrole.rbac.authorization.k8s.io/redis-replication-webhook-leader-labels serverside-applied (server dry run)',
     'clusterrolebinding.rbac.authorization.k8s.io/redis-replication-webhook-leader-labels serverside-applied (server dry run)',
   ]);
