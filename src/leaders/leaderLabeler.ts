@@ -2,11 +2,10 @@ import type { V1Pod, V1PodList, V1StatefulSet } from '@kubernetes/client-node';
 import type { Redis } from 'ioredis';
 import { apiConnection, type ApiConnection } from '../kubernetes/apiConnection.js';
 import { errorMessage } from '../errorMessage.js';
-import { defaultPolicy } from '../policy/defaultPolicy.js';
-import { roleLabel, sentinelObserverUser, sentinelPortEnv } from '../rules/replicationNames.js';
+import { roleLabel, sentinelObserverUser } from '../rules/replicationNames.js';
+import { wiredSentinel } from '../rules/wiredInitContainer.js';
 import type { WatchedObjects } from '../server/watchedObjects.js';
 import { labelSelectorQuery } from '../verify/labelSelectorQuery.js';
-import { hasSentinelFailover, initEnv } from '../verify/statefulSetMembers.js';
 import { leaderFromSentinels, roleLabelChanges, type LeaderDecision, type SentinelView } from './leaderFromSentinels.js';
 
 /** One group's round: the decision, and the pods whose label was changed (or why that failed). */
@@ -71,7 +70,7 @@ export function leaderLabeler(options: LeaderLabelerOptions): { close(): void } 
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
 
-  async function labelGroup(sts: V1StatefulSet): Promise<LeaderRound> {
+  async function labelGroup(sts: V1StatefulSet, sentinel: { masterName: string; port: number }): Promise<LeaderRound> {
     const namespace = sts.metadata?.namespace ?? 'default';
     const name = sts.metadata?.name ?? '';
     const statefulSet = `${namespace}/${name}`;
@@ -79,13 +78,12 @@ export function leaderLabeler(options: LeaderLabelerOptions): { close(): void } 
     // The StatefulSet's own pods: its name, a dash and an ordinal (the selector may match others too).
     const isMember = (pod: V1Pod) => /^\d+$/.test(pod.metadata?.name?.slice(name.length + 1) ?? '') && pod.metadata?.name?.startsWith(`${name}-`);
     const pods = (await connection.get<V1PodList>(`/api/v1/namespaces/${namespace}/pods?labelSelector=${selector}`)).items.filter(isMember);
-    const port = Number(initEnv(sts, sentinelPortEnv) ?? defaultPolicy.failover.sentinel.port);
     const views = await Promise.all(
       pods.map(async (pod): Promise<SentinelView> => {
         const member = pod.metadata?.name ?? '';
         const ip = pod.status?.podIP;
         if (!ip) return { member, error: 'no pod IP' };
-        return askSentinel(ip, port, name, askTimeoutMs).then(
+        return askSentinel(ip, sentinel.port, sentinel.masterName, askTimeoutMs).then(
           (master) => ({ member, master }),
           (error: unknown) => ({ member, error: errorMessage(error) }),
         );
@@ -108,10 +106,13 @@ export function leaderLabeler(options: LeaderLabelerOptions): { close(): void } 
   }
 
   async function round(): Promise<void> {
-    const groups = (options.statefulSets.all() ?? []).filter(hasSentinelFailover);
+    const groups = (options.statefulSets.all() ?? []).flatMap((sts) => {
+      const sentinel = wiredSentinel(sts);
+      return sentinel ? [{ sts, sentinel }] : [];
+    });
     const rounds = await Promise.all(
-      groups.map((sts) =>
-        labelGroup(sts).catch((error: unknown): LeaderRound => ({
+      groups.map(({ sts, sentinel }) =>
+        labelGroup(sts, sentinel).catch((error: unknown): LeaderRound => ({
           statefulSet: `${sts.metadata?.namespace ?? ''}/${sts.metadata?.name ?? ''}`,
           decision: { reason: 'not decided' },
           labeled: [],

@@ -1,7 +1,8 @@
 import type { V1Container, V1StatefulSet } from '@kubernetes/client-node';
-import { configFile, initContainerName, userConfigFileEnv } from './replicationNames.js';
+import { configFile, userConfigFileEnv } from './replicationNames.js';
 import { redisContainer, redisContainerField } from './redisContainer.js';
 import { redisImage, type RedisImage } from './redisImage.js';
+import { wiredEnv } from './wiredInitContainer.js';
 
 /** One word of the container's start, with the field it came from. */
 interface Token {
@@ -148,12 +149,7 @@ function abbreviate(text: string): string {
 /** The start of the StatefulSet's Redis container. */
 export function redisStart(sts: V1StatefulSet): RedisStart | undefined {
   const container = redisContainer(sts);
-  return container ? startOf(container, redisContainerField(sts), recordedUserConfigFile(sts) !== undefined) : undefined;
-}
-
-function recordedUserConfigFile(sts: V1StatefulSet): string | undefined {
-  const init = sts.spec?.template?.spec?.initContainers?.find((c) => c?.name === initContainerName);
-  return init?.env?.find((e) => e?.name === userConfigFileEnv)?.value;
+  return container ? startOf(container, redisContainerField(sts), wiredEnv(sts, userConfigFileEnv) !== undefined) : undefined;
 }
 
 /**
@@ -162,5 +158,5 @@ function recordedUserConfigFile(sts: V1StatefulSet): string | undefined {
  */
 export function userConfigFile(sts: V1StatefulSet, start: RedisStart | undefined = redisStart(sts)): string | undefined {
   if (start?.kind !== 'server') return undefined;
-  return start.wired ? recordedUserConfigFile(sts) : start.configFile?.value;
+  return start.wired ? wiredEnv(sts, userConfigFileEnv) : start.configFile?.value;
 }

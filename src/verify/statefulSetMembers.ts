@@ -1,5 +1,6 @@
 import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
-import { failoverEnv, initContainerName, leaderHostEnv, portEnv } from '../rules/replicationNames.js';
+import { leaderHostEnv, portEnv } from '../rules/replicationNames.js';
+import { wiredEnv } from '../rules/wiredInitContainer.js';
 import { defaultPolicy } from '../policy/defaultPolicy.js';
 import type { Member } from './member.js';
 
@@ -8,17 +9,6 @@ export interface StatefulSetMemberOptions {
   clusterDomain: string;
   /** Overrides the port the webhook configured (REDIS_PORT of its init container). */
   port?: number;
-}
-
-/** An environment value the webhook set on its init container in the pod template. */
-export function initEnv(sts: V1StatefulSet, name: string): string | undefined {
-  const init = sts.spec?.template?.spec?.initContainers?.find((c) => c.name === initContainerName);
-  return init?.env?.find((e) => e.name === name)?.value;
-}
-
-/** Whether the webhook wired the StatefulSet for Sentinel failover: then any member may lead. */
-export function hasSentinelFailover(sts: V1StatefulSet): boolean {
-  return initEnv(sts, failoverEnv) === 'sentinel';
 }
 
 /** A pod's stable DNS names through the governing Service, from the shortest to the fully qualified. */
@@ -43,9 +33,9 @@ function isReady(pod: V1Pod): boolean {
  */
 export function statefulSetMembers(sts: V1StatefulSet, pods: readonly V1Pod[], options: StatefulSetMemberOptions): Member[] {
   const name = sts.metadata?.name ?? '';
-  const configuredPort = Number(initEnv(sts, portEnv));
+  const configuredPort = Number(wiredEnv(sts, portEnv));
   const port = options.port ?? (Number.isInteger(configuredPort) && configuredPort > 0 ? configuredPort : defaultPolicy.port);
-  const leaderHost = initEnv(sts, leaderHostEnv);
+  const leaderHost = wiredEnv(sts, leaderHostEnv);
   return Array.from({ length: sts.spec?.replicas ?? 1 }, (_, ordinal): Member => {
     const podName = `${name}-${ordinal}`;
     const pod = pods.find((p) => p.metadata?.name === podName);

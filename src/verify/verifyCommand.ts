@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import type { V1StatefulSet } from '@kubernetes/client-node';
 import type { Command } from '../command.js';
 import type { CheckResult } from './checkResult.js';
 import { discoverStatefulSet, type StatefulSetGroup } from './discoverStatefulSet.js';
@@ -12,10 +11,9 @@ import type { Member } from './member.js';
 import { parseEndpoints } from './parseEndpoints.js';
 import { recordOutcome } from './recordOutcome.js';
 import type { ReplicationOutcome } from './replicationOutcome.js';
-import type { SentinelTarget } from './sentinelRound.js';
-import { hasSentinelFailover, initEnv } from './statefulSetMembers.js';
 import { verifyUntilDeadline, type Discovery } from './verifyUntilDeadline.js';
-import { dataMarkerAnnotation, sentinelMasterEnv, sentinelPortEnv } from '../rules/replicationNames.js';
+import { dataMarkerAnnotation } from '../rules/replicationNames.js';
+import { wiredSentinel } from '../rules/wiredInitContainer.js';
 
 const help = `Usage: redis-replication-webhook verify (--namespace NS --statefulset NAME | --endpoints LIST) [options]
 
@@ -99,15 +97,6 @@ interface Target {
   record?: (members: Member[], results: readonly CheckResult[], outcome: ReplicationOutcome, marker: string | undefined) => Promise<void>;
 }
 
-/** The Sentinels of a StatefulSet the webhook wired for Sentinel failover, as its init container says. */
-function sentinelTarget(sts: V1StatefulSet): SentinelTarget {
-  const port = Number(initEnv(sts, sentinelPortEnv));
-  return {
-    masterName: initEnv(sts, sentinelMasterEnv) ?? sts.metadata?.name ?? '',
-    port: Number.isInteger(port) && port > 0 ? port : defaultPolicy.failover.sentinel.port,
-  };
-}
-
 async function statefulSetTarget(values: Values, portFlag: number | undefined): Promise<Target> {
   const name = values.statefulset;
   const namespace = values.namespace;
@@ -119,10 +108,11 @@ async function statefulSetTarget(values: Values, portFlag: number | undefined): 
   const discover = async (): Promise<Discovery> => {
     group = await discoverStatefulSet(apis, name, memberOptions);
     const expectedMarker = group.statefulSet.metadata?.annotations?.[dataMarkerAnnotation];
+    const sentinel = wiredSentinel(group.statefulSet);
     return {
       members: group.members,
       ...(expectedMarker === undefined ? {} : { expectedMarker }),
-      ...(hasSentinelFailover(group.statefulSet) ? { anyLeader: true, sentinel: sentinelTarget(group.statefulSet) } : {}),
+      ...(sentinel ? { anyLeader: true, sentinel } : {}),
     };
   };
   // The members in the order checked: the role labels follow the leader found, not the ordinals.
