@@ -99,34 +99,35 @@ function sentinelChecks(sentinel: SentinelFacts, members: readonly MemberFacts[]
   return [
     result('sentinel-names-leader', member, namesLeader, expected, master ? `${master.host}:${master.port}` : 'no master of that name'),
     result('sentinel-quorum', member, sentinel.quorum.startsWith('OK'), 'SENTINEL CKQUORUM: OK', sentinel.quorum),
-    ...(sentinel.otherSentinels === undefined ? [] : [sentinelCount(member, sentinel.otherSentinels, members.length)]),
-    ...(sentinel.followers === undefined ? [] : [sentinelFollowers(member, sentinel.followers, members.length)]),
+    ...sentinelTally('sentinel-count', member, sentinel.otherSentinels, members.length, {
+      expected: 'other Sentinels, one per other member',
+      stale: `it still counts Sentinels of members removed by a scale down: ${reset}, waiting until it counts the others again`,
+    }),
+    ...sentinelTally('sentinel-followers', member, sentinel.followers, members.length, {
+      expected: 'followers known to it, the ones it could promote',
+      stale: `it still counts followers removed by a scale down: ${reset}`,
+    }),
   ];
 }
 
-/**
- * A Sentinel counts the others it ever heard of: after a scale down the removed ones still count, so a
- * failover needs a majority of the old size. What to do is in the finding.
- */
-function sentinelCount(member: Member, others: number, members: number): CheckResult {
-  const passed = others === members - 1;
-  const found =
-    others > members - 1
-      ? `${others} (it still counts Sentinels of members removed by a scale down: send SENTINEL RESET <master> to each member's Sentinel, one at a time, waiting until it counts the others again)`
-      : String(others);
-  return result('sentinel-count', member, passed, `${members - 1} other Sentinels, one per other member`, found);
-}
+const reset = "send SENTINEL RESET <master> to each member's Sentinel, one at a time";
 
 /**
- * A Sentinel learns the followers from the leader's INFO (every 10 s): until it knows one, a failover
- * has no follower to promote. After a scale down it still counts the removed ones, as for Sentinels.
+ * One of a kind per other member, as a Sentinel counts them (none when it did not say). It counts every
+ * Sentinel and follower it ever heard of: after a scale down the removed ones still count (a failover then
+ * needs a majority of the old size), and `stale` says what to do. It learns followers from the leader's
+ * INFO every 10 s: until it knows one, a failover has none to promote.
  */
-function sentinelFollowers(member: Member, known: number, members: number): CheckResult {
-  const found =
-    known > members - 1
-      ? `${known} (it still counts followers removed by a scale down: send SENTINEL RESET <master> to each member's Sentinel, one at a time)`
-      : String(known);
-  return result('sentinel-followers', member, known === members - 1, `${members - 1} followers known to it, the ones it could promote`, found);
+function sentinelTally(
+  check: CheckName,
+  member: Member,
+  known: number | undefined,
+  members: number,
+  text: { expected: string; stale: string },
+): CheckResult[] {
+  if (known === undefined) return [];
+  const found = known > members - 1 ? `${known} (${text.stale})` : String(known);
+  return [result(check, member, known === members - 1, `${members - 1} ${text.expected}`, found)];
 }
 
 function canaryChecks(canary: CanaryFacts | undefined, leader: Member, followerCount: number): CheckResult[] {
