@@ -9,6 +9,7 @@ import {
   oneLeader,
   port,
   sentinelPort,
+  sentinelCall,
   sentinelFlags,
   otherSentinels,
   startGroup,
@@ -28,17 +29,6 @@ afterEach(stopGroups);
 /** `--alias` for every member: the DNS names followers and Sentinels use for it. */
 const memberAliases = (pods: StatefulSetPods) =>
   pods.pods.flatMap((p) => ['--alias', `${p.address}:${port}=${p.name}.cache-headless.default.svc.cluster.local`]);
-
-/** One command to the Sentinel of pod `ordinal`. */
-async function sentinelCall(pods: StatefulSetPods, ordinal: number, command: [string, ...string[]]): Promise<unknown> {
-  const client = new Redis({ host: pods.pods[ordinal].address, port: sentinelPort, maxRetriesPerRequest: 0 });
-  client.on('error', () => undefined);
-  try {
-    return await client.call(...command);
-  } finally {
-    client.disconnect();
-  }
-}
 
 describe('a group with failover.mode sentinel, run as stored', () => {
   test('the stored pods carry a Sentinel and start all at once', () => {
