@@ -28,6 +28,17 @@ for tool in ip unshare nsenter setpriv; do
 done
 [ "$(id -u)" = 0 ] || { echo "prepare: FAILED: the tests that run pods (kubelet stand-in) need root for network and mount namespaces" >&2; exit 1; }
 
+# The local cluster's node (test/cluster/node-up.sh): containerd, runc and the CNI plugins run its pods;
+# its images are built from Debian's busybox-static and gosu beside redis-server.
+node_packages=(containerd runc containernetworking-plugins busybox-static gosu iptables)
+missing=()
+for package in "${node_packages[@]}"; do dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package"); done
+if (( ${#missing[@]} > 0 )); then
+  echo "prepare: installing Debian packages for the node: ${missing[*]}" >&2
+  apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2 ||
+    { echo "prepare: FAILED: apt-get install ${missing[*]}" >&2; exit 1; }
+fi
+
 # AWS's linter for the Lambda example's SAM template, from PyPI.
 if ! python3 -c "import cfnlint.runner" >/dev/null 2>&1; then
   echo "prepare: cfn-lint is missing; installing it from PyPI" >&2
@@ -41,5 +52,8 @@ npm run bundle --silent >/dev/null
 bash test/tools/build.sh health-lua >/dev/null
 bash test/tools/build.sh promql-check >/dev/null
 
-# The control plane binaries for the end-to-end tests (cached outside the clone; fast when warm).
+# The cluster's binaries (control plane, kubelet, scheduler, CoreDNS) and the node's images for the
+# end-to-end tests (cached outside the clone; fast when warm).
 bash test/cluster/build.sh >/dev/null
+bash test/cluster/images.sh >/dev/null
+bash test/cluster/images.sh webhook >/dev/null

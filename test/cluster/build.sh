@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Build a real Kubernetes control plane (kube-apiserver, kube-controller-manager,
-# etcd) from the Go module proxy and cache the binaries.
+# etcd) and the node's kube-scheduler and kubelet from the Go module proxy, and
+# cache the binaries.
 #
 # Why from source: the machine has no Docker and no general internet access,
 # only package registries; proxy.golang.org serves the Kubernetes sources.
 #
-# Output: $CACHE/<k8s-version>/bin/{kube-apiserver,kube-controller-manager,etcd}
+# Output: $CACHE/<k8s-version>/bin/{kube-apiserver,kube-controller-manager,kube-scheduler,kubelet,etcd}
 # The bin directory is printed on stdout (progress goes to stderr), so callers
 # can do BIN=$(test/cluster/build.sh). A warm cache makes this a no-op.
 set -euo pipefail
@@ -17,11 +18,15 @@ set -euo pipefail
 # go.mod pins the go.etcd.io/etcd client libraries at 3.5.21 too).
 K8S_VERSION=v1.33.13
 ETCD_VERSION=v3.5.21
+# The node's cluster DNS: the CoreDNS release of Kubernetes 1.33's line (its own module and dependencies).
+COREDNS_VERSION=v1.14.7
 
 CACHE="${RRW_CLUSTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/redis-replication-webhook/control-plane}"
 ROOT="$CACHE/$K8S_VERSION"
 BIN="$ROOT/bin"
-BINARIES=(kube-apiserver kube-controller-manager etcd)
+# The Kubernetes commands, built together; etcd is a module of its own.
+KUBE_COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler kubelet)
+BINARIES=("${KUBE_COMMANDS[@]}" etcd coredns)
 
 log() { echo "[build] $*" >&2; }
 
@@ -49,8 +54,10 @@ export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false
 LDFLAGS_BASE="-s -w"
 start=$SECONDS
 
-# --- kube-apiserver + kube-controller-manager ------------------------------
-if [[ ! -x "$BIN/kube-apiserver" || ! -x "$BIN/kube-controller-manager" ]]; then
+# --- the Kubernetes commands -------------------------------------------------
+missing=()
+for b in "${KUBE_COMMANDS[@]}"; do [[ -x "$BIN/$b" ]] || missing+=("$b"); done
+if (( ${#missing[@]} > 0 )); then
   MOD="$ROOT/src/kubernetes"
   mkdir -p "$MOD"
   log "fetching k8s.io/kubernetes@$K8S_VERSION go.mod"
@@ -77,17 +84,12 @@ if [[ ! -x "$BIN/kube-apiserver" || ! -x "$BIN/kube-controller-manager" ]]; then
     sed -n 's#^[[:space:]]*\(k8s\.io/[^ ]*\) => \./staging/src/.*#\t\1 => \1 '"$staging_version"'#p' "$upstream_gomod"
     echo ")"
   } >"$MOD/go.mod"
-  # Blank imports make `go mod tidy` keep exactly what the two commands need.
-  cat >"$MOD/tools.go" <<'GO'
-//go:build tools
-
-package tools
-
-import (
-	_ "k8s.io/kubernetes/cmd/kube-apiserver"
-	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
-)
-GO
+  # Blank imports make `go mod tidy` keep exactly what the commands need.
+  {
+    printf '//go:build tools\n\npackage tools\n\nimport (\n'
+    for b in "${KUBE_COMMANDS[@]}"; do printf '\t_ "k8s.io/kubernetes/cmd/%s"\n' "$b"; done
+    printf ')\n'
+  } >"$MOD/tools.go"
   # Unused replaces (e.g. sample-cli-plugin, not always published) are harmless:
   # Go only resolves replacements for modules actually in the build graph.
   log "resolving dependencies (go mod tidy)"
@@ -100,14 +102,13 @@ GO
   ldflags="$LDFLAGS_BASE -X $vpkg.gitVersion=$K8S_VERSION -X $vpkg.gitMajor=1 -X $vpkg.gitMinor=$minor \
 -X $vpkg.gitTreeState=clean -X $vpkg.buildDate=1970-01-01T00:00:00Z"
 
-  log "building kube-apiserver and kube-controller-manager $K8S_VERSION (slow on a cold cache)"
+  log "building ${missing[*]} $K8S_VERSION (slow on a cold cache)"
   tmp=$(mktemp -d "$ROOT/.out.XXXXXX")
-  # One `go build` for both commands so shared packages compile only once.
-  (cd "$MOD" && go build -trimpath -ldflags "$ldflags" -o "$tmp/" \
-     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager)
+  # One `go build` for all commands so shared packages compile only once.
+  (cd "$MOD" && go build -trimpath -ldflags "$ldflags" -o "$tmp/" "${missing[@]/#/k8s.io/kubernetes/cmd/}")
   # Rename into place only after success: an interrupted build never leaves a
   # half-written binary that the fast path above would trust.
-  mv "$tmp/kube-apiserver" "$tmp/kube-controller-manager" "$BIN/"
+  for b in "${missing[@]}"; do mv "$tmp/$b" "$BIN/"; done
   rmdir "$tmp"
 fi
 
@@ -140,6 +141,35 @@ GO
   log "building etcd $ETCD_VERSION"
   (cd "$MOD" && go build -trimpath -ldflags "$LDFLAGS_BASE" -o "$BIN/.etcd.tmp" .)
   mv "$BIN/.etcd.tmp" "$BIN/etcd"
+fi
+
+# --- CoreDNS ----------------------------------------------------------------
+if [[ ! -x "$BIN/coredns" ]]; then
+  MOD="$ROOT/src/coredns"
+  mkdir -p "$MOD"
+  cat >"$MOD/go.mod" <<GOMOD
+module rrw.local/coredns-build
+
+go 1.25.0
+
+require github.com/coredns/coredns $COREDNS_VERSION
+GOMOD
+  cat >"$MOD/main.go" <<'GO'
+// Same entry point as CoreDNS's own main package, with its default plugin set.
+package main
+
+import (
+	_ "github.com/coredns/coredns/core/plugin"
+	"github.com/coredns/coredns/coremain"
+)
+
+func main() { coremain.Run() }
+GO
+  log "resolving CoreDNS $COREDNS_VERSION dependencies"
+  (cd "$MOD" && go mod tidy >/dev/null 2>"$MOD/tidy.log") || { cat "$MOD/tidy.log" >&2; exit 1; }
+  log "building CoreDNS $COREDNS_VERSION"
+  (cd "$MOD" && go build -trimpath -ldflags "$LDFLAGS_BASE" -o "$BIN/.coredns.tmp" .)
+  mv "$BIN/.coredns.tmp" "$BIN/coredns"
 fi
 
 log "done in $((SECONDS - start))s -> $BIN"

@@ -1,10 +1,8 @@
 #!/usr/bin/env bash
-# Start a local Kubernetes control plane (etcd, kube-apiserver,
-# kube-controller-manager) on 127.0.0.1 for integration tests.
-#
-# There is no kubelet and no scheduler: Pods are created as API objects (e.g.
-# by the StatefulSet controller) but never run. That is enough to exercise
-# admission webhooks, RBAC and controllers end to end.
+# Start a local Kubernetes cluster for integration tests: a control plane
+# (etcd, kube-apiserver, kube-controller-manager) on 127.0.0.1, and a real node
+# (node-up.sh: containerd, kube-scheduler, kubelet, CoreDNS) where Pods run.
+# RRW_NODE=0 starts the control plane alone (Pods then stay Pending).
 #
 # State lives in <repo>/.cluster/ (git-ignored). On success the only stdout
 # line is `export KUBECONFIG=...`, so `eval "$(test/cluster/up.sh)"` works.
@@ -29,15 +27,10 @@ mkdir -p "$STATE"
 exec 9>"$STATE/.lock"
 flock 9
 
-# alive NAME: the pid file points at a live process running that binary. The
-# argv[0] check guards against stale pid files whose pid was reused, and treats
-# zombies (empty cmdline; our init may reap late) as dead.
-alive() {
-  local pid argv0
-  pid="$(cat "$PIDS/$1" 2>/dev/null)" || return 1
-  argv0="$(tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" | head -n1)" || return 1
-  [[ "${argv0##*/}" == "$1" ]]
-}
+# shellcheck source=processes.sh
+source "$HERE/processes.sh"
+# shellcheck source=free-port.sh
+source "$HERE/free-port.sh"
 
 # curl against the apiserver as the admin user; prints the HTTP status code.
 api() {
@@ -55,6 +48,7 @@ running=0
 for c in "${COMPONENTS[@]}"; do alive "$c" && running=$((running + 1)); done
 if (( running == ${#COMPONENTS[@]} )) && api_ok /readyz; then
   log "cluster already running, reusing it"
+  [[ "${RRW_NODE:-1}" == 0 ]] || "$HERE/node-up.sh"
   export_line
   exit 0
 fi
@@ -67,25 +61,6 @@ fi
 rm -rf "$PKI" "$STATE/etcd" "$PIDS"
 mkdir -p "$PKI" "$LOGS" "$PIDS"
 
-# free_port: a port no socket uses, not already handed out by this run.
-# Picked below the kernel's ephemeral range (32768+ by default), where outgoing
-# connections would otherwise grab ports between our check and the bind. Random
-# start so concurrent checkouts rarely collide.
-taken=" "
-in_use() {
-  if command -v ss >/dev/null; then
-    [[ -n "$(ss -Htan "( sport = :$1 )")" ]]   # any state, not only LISTEN
-  else
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-  fi
-}
-free_port() {
-  local p=$((10000 + RANDOM % 20000))
-  while [[ "$taken" == *" $p "* ]] || in_use "$p"; do p=$((10000 + (p - 10000 + 1) % 20000)); done
-  taken+="$p "
-  port=$p
-}
-# (Not $(free_port): a subshell would lose the `taken` bookkeeping.)
 free_port; ETCD_PORT=$port; free_port; ETCD_PEER_PORT=$port; free_port; API_PORT=$port
 
 # --- PKI (openssl only; no cfssl/kubeadm available) --------------------------
@@ -140,15 +115,10 @@ current-context: rrw
 KC
 umask 022
 
-# start NAME ARGS...: run a component detached from this shell. setsid puts it
-# in its own session so a test runner killing our process group (or Ctrl-C in
-# the terminal that ran up.sh) does not take the cluster down with it.
 start() {
-  local name="$1"; shift
-  # 9>&-: don't leak the up.sh lock into the daemon, or the next up.sh would
-  # block on it for as long as the cluster runs.
-  setsid "$BIN/$name" "$@" </dev/null >"$LOGS/$name.log" 2>&1 9>&- &
-  echo $! >"$PIDS/$name"
+  local name="$1"
+  shift
+  start_process "$name" "$BIN/$name" "$@"
 }
 
 fail() {
@@ -211,8 +181,10 @@ log "starting kube-controller-manager"
 # root-ca-cert-publisher the kube-root-ca.crt ConfigMap that Pods' projected
 # token volumes reference; statefulset/replicaset/deployment/job create Pods;
 # garbagecollector/namespace make deletes behave like a real cluster;
-# clusterrole-aggregation fills admin/edit/view, which RBAC tests may bind.
-# (Short names are the stable aliases of the *-controller names.)
+# clusterrole-aggregation fills admin/edit/view, which RBAC tests may bind;
+# nodelifecycle lifts the node's not-ready taint (and taints it when its
+# kubelet stops), persistentvolume-binder binds claims to the node's local
+# volumes, podgc removes the pods of a node that is gone. (Short names are the stable aliases of the *-controller names.)
 # --secure-port=0: no health endpoint needed, and one fewer port to allocate.
 # --kubeconfig: the admin (system:masters) identity; the controller manager's
 # own RBAC is not what these tests are about.
@@ -222,8 +194,9 @@ start kube-controller-manager \
   --use-service-account-credentials=false \
   --service-account-private-key-file="$PKI/sa.key" \
   --root-ca-file="$PKI/ca.crt" \
-  --controllers=statefulset,replicaset,deployment,job,garbagecollector,namespace,serviceaccount,serviceaccount-token,root-ca-cert-publisher,clusterrole-aggregation,endpoint,endpointslice,disruption,pvc-protection
+  --controllers=statefulset,replicaset,deployment,job,garbagecollector,namespace,serviceaccount,serviceaccount-token,root-ca-cert-publisher,clusterrole-aggregation,endpoint,endpointslice,disruption,pvc-protection,nodelifecycle,persistentvolume-binder,podgc
 wait_for "ServiceAccount default/default" api_ok /api/v1/namespaces/default/serviceaccounts/default
 
-log "cluster ready (logs in $LOGS)"
+log "control plane ready (logs in $LOGS)"
+[[ "${RRW_NODE:-1}" == 0 ]] || "$HERE/node-up.sh" || fail "the node did not come up"
 export_line
