@@ -68,11 +68,23 @@ resolves() {
   esac
   if command -v getent >/dev/null 2>&1; then getent hosts "$1"; else nslookup "$1"; fi >/dev/null 2>&1
 }
+# A member's DNS name made absolute (a trailing dot), so a resolver asks for that name alone and never
+# walks the pod's search list. Redis and Sentinel resolve names in their main thread: a name the cluster
+# DNS has withdrawn (the pod is gone or not ready) would otherwise be tried under every search domain,
+# and one of a node's own domains whose DNS server does not answer stalls them for seconds each time; a
+# stalled Sentinel enters TILT mode and fails nothing over. An absolute name is answered NXDOMAIN at once.
+absolute() {
+  case "$1" in
+    *. | *:*) printf '%s' "$1" ;;
+    *[!0-9.]*) printf '%s.' "$1" ;;
+    *) printf '%s' "$1" ;;
+  esac
+}
 if [ "\${REDIS_FAILOVER:-none}" = sentinel ]; then
   # Any member may lead; the other members' Sentinels know which one does. Never ask this member's own
   # Sentinel: it is not running yet, and after a restart it would only repeat what it knew before.
   base="\${name%-*}"
-  me="$name.$REDIS_MEMBER_DOMAIN"
+  me=$(absolute "$name.$REDIS_MEMBER_DOMAIN")
   sconf="$REDIS_SENTINEL_CONFIG_FILE"
   if [ -n "\${REDIS_PASSWORD:-}" ]; then export REDISCLI_AUTH="$REDIS_PASSWORD"; fi
   # Sentinel rewrites its config as it learns: on the data volume, it is this member's record of the
@@ -80,6 +92,7 @@ if [ "\${REDIS_FAILOVER:-none}" = sentinel ]; then
   recorded="" epoch=""
   if [ -f "$sconf" ]; then
     recorded=$(awk -v m="$REDIS_SENTINEL_MASTER" '$1 == "sentinel" && $2 == "monitor" && $3 == m { print $4 }' "$sconf")
+    if [ -n "$recorded" ]; then recorded=$(absolute "$recorded"); fi
     epoch=$(awk '$1 == "sentinel" && $2 == "current-epoch" { print $3 }' "$sconf")
   fi
   cli() { if command -v timeout >/dev/null 2>&1; then timeout 3 redis-cli "$@"; else redis-cli "$@"; fi; }
@@ -100,9 +113,9 @@ if [ "\${REDIS_FAILOVER:-none}" = sentinel ]; then
     k=0
     while [ "$k" -lt "$members" ]; do
       if [ "$k" != "$ordinal" ]; then
-        answer=$(ask "$base-$k.$REDIS_MEMBER_DOMAIN")
+        answer=$(ask "$(absolute "$base-$k.$REDIS_MEMBER_DOMAIN")")
         if [ -n "$answer" ]; then
-          answers="$answers \${answer%% *}"
+          answers="$answers $(absolute "\${answer%% *}")"
           case "$answer" in *failover_in_progress*) busy="a failover is in progress" ;; esac
         fi
       fi
@@ -112,7 +125,7 @@ if [ "\${REDIS_FAILOVER:-none}" = sentinel ]; then
       # No other member's Sentinel answers: the group is starting, for the first time or all at once.
       if [ -n "$recorded" ]; then master="$recorded" why="no other Sentinel answers; the last master recorded on this member's volume"
       elif [ "$ordinal" = 0 ]; then master="$me" why="no other Sentinel answers and nothing is recorded: the bootstrap member"
-      else master="$REDIS_LEADER_HOST" why="no other Sentinel answers and nothing is recorded: following the bootstrap member"
+      else master=$(absolute "$REDIS_LEADER_HOST") why="no other Sentinel answers and nothing is recorded: following the bootstrap member"
       fi
       break
     fi
@@ -157,11 +170,12 @@ elif [ "$ordinal" = 0 ]; then
   role=leader
 else
   role=follower
+  leader=$(absolute "$REDIS_LEADER_HOST")
   # Pod 0 may still be starting: its DNS name exists only once it does.
-  until resolves "$REDIS_LEADER_HOST"; do
+  until resolves "$leader"; do
     patience 2 "leader $REDIS_LEADER_HOST did not resolve within \${REDIS_LEADER_WAIT_SECONDS}s"
   done
-  echo "replicaof $REDIS_LEADER_HOST $REDIS_PORT" >> "$tmp"
+  echo "replicaof $leader $REDIS_PORT" >> "$tmp"
 fi
 mv "$tmp" "$conf"
 echo "redis-replication: $name is the $role ($conf)"

@@ -124,9 +124,11 @@ TOML
 start_process containerd containerd --config "$NODE/containerd/config.toml"
 
 # --- CoreDNS ----------------------------------------------------------------------------------------
-# cluster.local from the API server, no cache (a name withdrawn is gone at once, as the records' 5 s TTL
-# allows), and no upstream: this machine reaches no DNS server beyond it, so every other name gets an
-# immediate NXDOMAIN rather than a time-out.
+# cluster.local from the API server, with no cache (a name withdrawn is gone at once, as the records' 5 s
+# TTL allows). Every other name goes nowhere: this machine reaches no DNS server beyond it, so, as in an
+# air-gapped cluster whose upstream does not answer, such a query is dropped and the client times out.
+# With the node's search domain below, a lookup of a withdrawn pod name that walks the search list ends
+# in that time-out: the condition under which a Sentinel that resolves names in its main thread stalls.
 cat >"$NODE/Corefile" <<COREFILE
 cluster.local:53 in-addr.arpa:53 ip6.arpa:53 {
   bind $GATEWAY
@@ -139,8 +141,8 @@ cluster.local:53 in-addr.arpa:53 ip6.arpa:53 {
 }
 .:53 {
   bind $GATEWAY
-  template ANY ANY {
-    rcode NXDOMAIN
+  erratic {
+    drop 1
   }
 }
 COREFILE
@@ -151,7 +153,9 @@ start_process kube-scheduler "$BIN/kube-scheduler" --kubeconfig="$KUBECONFIG" --
 
 # --- kubelet ----------------------------------------------------------------------------------------
 free_port; KUBELET_PORT=$port
-printf 'nameserver %s\n' "$GATEWAY" >"$NODE/resolv.conf"
+# The node's resolv.conf, as the kubelet passes it on to pods: cluster DNS, and a search domain of the
+# node's own, as cloud and corporate nodes have (pods search it after the cluster's domains).
+printf 'nameserver %s\nsearch node.rrw.test\n' "$GATEWAY" >"$NODE/resolv.conf"
 mkdir -p "$NODE/kubelet" "$NODE/pod-logs"
 # cgroupfs without QoS cgroups and with no node allocatable enforcement: the machine's cgroups are v1 and
 # systemd is not its init. Image garbage collection and eviction are off: images are local and a test

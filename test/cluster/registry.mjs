@@ -15,12 +15,23 @@ if (!store || !port) {
   process.exit(2);
 }
 
-/** The image a repository name stands for, by its last path segment; undefined for one we do not build. */
+/**
+ * The repositories of the images we build, as a registry path ends (Docker Hub's official images are
+ * library/NAME; mirrors prefix them, e.g. public.ecr.aws's docker/library/redis; a private mirror may
+ * serve them at the top, as `redis`); any other (bitnami/redis, goharbor/redis-photon) is not ours.
+ */
+const repositories = {
+  redis: ['library/redis', 'redis'],
+  valkey: ['valkey/valkey'],
+  busybox: ['library/busybox', 'busybox'],
+  pause: ['pause'],
+  webhook: ['redis-replication-webhook/redis-replication-webhook'],
+};
+
+/** The image a repository name stands for; undefined for one we do not build. */
 function imageOf(repository) {
-  const last = repository.split('/').pop();
-  if (last === 'redis' || last === 'valkey' || last === 'busybox' || last === 'pause') return last;
-  if (last === 'redis-replication-webhook') return 'webhook';
-  return undefined;
+  const matches = (path) => repository === path || (path.includes('/') && repository.endsWith(`/${path}`));
+  return Object.keys(repositories).find((image) => repositories[image].some(matches));
 }
 
 const manifestType = 'application/vnd.oci.image.manifest.v1+json';

@@ -7,7 +7,7 @@ import { asTheMessagesSay, corpusObjects, corpusTable, groupPassword, missingObj
 import type { StatefulSetAudit } from '../../src/audit/auditStatefulSet.js';
 import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
 import { runCli } from '../fixtures/runCli.js';
-import { describePods, podsReady } from '../fixtures/nodePods.js';
+import { describePods, podsReady, storageClassOnNode } from '../fixtures/nodePods.js';
 import { assertPasswordRequired, assertVerifyPasses } from '../fixtures/replicates.js';
 import { statefulSetPod } from '../fixtures/kubelet/statefulSetPods.js';
 
@@ -67,7 +67,7 @@ describe.each(table)('$file', ({ file, asFound }) => {
 // Admitted means it replicates: every file admitted as the messages say runs on the real node, as stored,
 // through the StatefulSet controller, the scheduler and the kubelet. What the repository does not hold is
 // made up as its owner would have it: the Secrets and ConfigMaps it names, the node labels its nodeSelector
-// asks for, the node file behind a hostPath.
+// asks for, the node file behind a hostPath, the StorageClasses its claims name.
 const admitted = table.filter((row) => row.asTheMessagesSay.admitted);
 const node = hostname();
 const nodeLabels = Object.fromEntries(
@@ -78,17 +78,30 @@ const nodeFiles = Object.assign(
   ...admitted.map(({ file }) => missingObjects(statefulSetOf(corpusObjects(file)).spec!.template.spec!, []).nodeFiles),
 ) as Record<string, string>;
 
-describe('admitted as the messages say, on the real node', () => {
-  beforeAll(async () => {
-    const labels = Object.entries(nodeLabels).map(([k, v]) => `${k}=${v}`);
-    if (labels.length > 0) await kubectlOk(['label', 'node', node, '--overwrite', ...labels]);
-    for (const [path, text] of Object.entries(nodeFiles)) {
-      if (existsSync(path)) throw new Error(`${path} exists on this machine: the test will not overwrite a node file it did not make`);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, text);
-    }
-  }, 30_000);
+const storageClasses = [
+  ...new Set(
+    admitted.flatMap(({ file }) =>
+      (statefulSetOf(corpusObjects(file)).spec!.volumeClaimTemplates ?? []).flatMap((c) => c.spec?.storageClassName ?? []),
+    ),
+  ),
+];
 
+// Jest starts concurrent tests before beforeAll hooks run: each test awaits this set-up, made once.
+let prepared: Promise<void> | undefined;
+const prepareNode = () => (prepared ??= prepare());
+
+async function prepare(): Promise<void> {
+  for (const name of storageClasses) await storageClassOnNode(name, 3);
+  const labels = Object.entries(nodeLabels).map(([k, v]) => `${k}=${v}`);
+  if (labels.length > 0) await kubectlOk(['label', 'node', node, '--overwrite', ...labels]);
+  for (const [path, text] of Object.entries(nodeFiles)) {
+    if (existsSync(path)) throw new Error(`${path} exists on this machine: the test will not overwrite a node file it did not make`);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  }
+}
+
+describe('admitted as the messages say, on the real node', () => {
   afterAll(async () => {
     for (const path of Object.keys(nodeFiles)) rmSync(path, { force: true });
     const labels = Object.keys(nodeLabels).map((k) => `${k}-`);
@@ -98,6 +111,7 @@ describe('admitted as the messages say, on the real node', () => {
   test.concurrent.each(admitted)(
     '$file: admitted, runs as stored (in a restricted namespace when the file was restricted-compatible), every pod Ready, verify passes, the password holds',
     async ({ file, asTheMessagesSay: fixed }) => {
+      await prepareNode();
       const objects = asTheMessagesSay(corpusObjects(file));
       const sts = statefulSetOf(objects);
       // Was the file's pod restricted-compatible before the webhook touched it? The webhook never sees Pods.
@@ -121,24 +135,27 @@ describe('admitted as the messages say, on the real node', () => {
       expect(results.find((r) => r.check === 'wiring')?.outcome).toBe('pass');
       expect(results.filter((r) => r.outcome === 'warn').map((r) => r.check)).toEqual(fixed.warned);
 
-      // Ready is the kubelet's verdict from the stored readiness probes.
-      const selector = Object.entries(stored.spec!.selector.matchLabels ?? {})
-        .map(([k, v]) => `${k}=${v}`)
-        .join(',');
-      const pods = await podsReady(ns, selector, stored.spec!.replicas!, 240_000);
-      const init = stored.spec!.template.spec!.initContainers!.find((c) => c.name === initContainerName)!;
-      const port = Number(init.env!.find((e) => e.name === 'REDIS_PORT')!.value);
-      const byOrdinal = pods.sort((a, b) => ordinal(a) - ordinal(b));
-      const password = groupPassword(stored, [...(objects.filter((o) => o.kind === 'Secret') as V1Secret[]), ...missing.secrets]);
-      await assertVerifyPasses({
-        endpoints: byOrdinal.map((p) => `${p.status!.podIP}:${port}`).join(','),
-        leaderAlias: `${stored.metadata!.name}-0.${stored.spec!.serviceName}.${ns}.svc.cluster.local`,
-        label: file,
-        ...(password === undefined ? {} : { password }),
-        logs: () => describePods(ns),
-      });
-      if (password !== undefined) await assertPasswordRequired(byOrdinal[0].status!.podIP!, port, file);
-      await kubectl(['delete', 'namespace', ns, '--wait=false']);
+      try {
+        // Ready is the kubelet's verdict from the stored readiness probes.
+        const selector = Object.entries(stored.spec!.selector.matchLabels ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',');
+        const pods = await podsReady(ns, selector, stored.spec!.replicas!, 240_000);
+        const init = stored.spec!.template.spec!.initContainers!.find((c) => c.name === initContainerName)!;
+        const port = Number(init.env!.find((e) => e.name === 'REDIS_PORT')!.value);
+        const byOrdinal = pods.sort((a, b) => ordinal(a) - ordinal(b));
+        const password = groupPassword(stored, [...(objects.filter((o) => o.kind === 'Secret') as V1Secret[]), ...missing.secrets]);
+        await assertVerifyPasses({
+          endpoints: byOrdinal.map((p) => `${p.status!.podIP}:${port}`).join(','),
+          leaderAlias: `${stored.metadata!.name}-0.${stored.spec!.serviceName}.${ns}.svc.cluster.local`,
+          label: file,
+          ...(password === undefined ? {} : { password }),
+          logs: () => describePods(ns),
+        });
+        if (password !== undefined) await assertPasswordRequired(byOrdinal[0].status!.podIP!, port, file);
+      } finally {
+        await kubectl(['delete', 'namespace', ns, '--wait=false']);
+      }
     },
     300_000,
   );

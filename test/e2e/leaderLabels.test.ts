@@ -1,14 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { V1Pod, V1PodList } from '@kubernetes/client-node';
+import type { V1PodList } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { sentinelContainerName } from '../../src/rules/replicationNames.js';
 import { eventually, report } from '../fixtures/eventually.js';
 import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
-import { type Kubelet, type RunningPod } from '../fixtures/kubelet/kubelet.js';
-import { type PodNetwork } from '../fixtures/kubelet/podNetwork.js';
-import { bindToNode, reportRunningAndReady, standInNode } from '../fixtures/kubelet/podStatus.js';
+import { crashLoop, describePods, execIn, podsOf, podsReady } from '../fixtures/nodePods.js';
 import { replicationGroupYaml } from '../fixtures/manifest.js';
 import { assertBuilt, runVerify } from '../fixtures/runVerify.js';
 import { bindClusterRoleFiles, serviceAccountKubeconfig } from '../fixtures/serviceAccountKubeconfig.js';
@@ -16,7 +13,7 @@ import { startWebhook, type WebhookProcess } from '../fixtures/webhookProcess.js
 import { webhookPolicies } from '../fixtures/webhookPolicies.js';
 
 // Leader labels for a group with Sentinel failover, through the API server: the StatefulSet controller
-// creates the pods, the kubelet stand-in runs them (Redis and Sentinel, from the stored pod), a webhook
+// creates the pods, the real node runs them (Redis and Sentinel, from the stored pod), a webhook
 // runs with --label-leaders as a ServiceAccount with only the shipped ClusterRoles, and a Service that
 // selects the leader label must hold the master, and only it, after a failover.
 
@@ -25,13 +22,9 @@ const ns = `e2e-leaders-${process.pid}`;
 const policyName = `e2e-leaders-${process.pid}`;
 const policyFile = () => join(process.env.RRW_POLICIES_DIR!, `${policyName}.yaml`);
 const roleFiles = ['kustomize/base/cluster-role.yaml', 'kustomize/components/leader-labels/cluster-role.yaml'];
-const scratch = mkdtempSync(join(tmpdir(), 'rrw-e2e-leaders-'));
-let network: PodNetwork | undefined;
-let kubelet: Kubelet | undefined;
 let webhook: WebhookProcess | undefined;
 let unbind: (() => Promise<void>) | undefined;
-const pods: RunningPod[] = [];
-const node = `e2e-leaders-node-${process.pid}`;
+const selector = `app.kubernetes.io/name=${name}`;
 
 const leaderService = stringify({
   apiVersion: 'v1',
@@ -55,7 +48,6 @@ async function leaderEndpoints(): Promise<string[]> {
 
 beforeAll(async () => {
   assertBuilt();
-  ({ network, kubelet } = standInNode(ns, scratch));
   await kubectlOk(['create', 'namespace', ns]);
   writeFileSync(
     policyFile(),
@@ -72,49 +64,29 @@ beforeAll(async () => {
   );
   await eventually(async () => ((await webhookPolicies()).includes(policyName) ? true : undefined), 15_000, `the webhook to load ${policyName}`);
   await kubectlOk(['apply', '-f', '-'], `${replicationGroupYaml(ns, name)}---\n${leaderService}`);
-  // Parallel: the controller creates every pod at once; the stand-in starts them together, as nodes would.
-  const stored = await eventually(
-    async () => {
-      const list = JSON.parse(await kubectlOk(['get', 'pods', '-n', ns, '-o', 'json'])) as V1PodList;
-      return list.items.length === 3 ? list.items.sort((a, b) => a.metadata!.name!.localeCompare(b.metadata!.name!)) : undefined;
-    },
-    30_000,
-    'the StatefulSet controller to create 3 pods',
-  );
-  await bindToNode(
-    ns,
-    stored.map((p) => p.metadata!.name!),
-    node,
-  );
-  pods.push(...(await Promise.all(stored.map((pod: V1Pod) => kubelet!.start(pod, ['redis', sentinelContainerName])))));
-  await Promise.all(
-    pods.map(async (pod) => {
-      await eventually(async () => ((await pod.probe('redis', 'readinessProbe')) ? true : undefined), 30_000, `${pod.name} ready`).catch(
-        (error: Error) => {
-          throw new Error(`${error.message}:\n${pod.logs()}`);
-        },
-      );
-      network!.publish(pod.address, [`${pod.name}.${name}-headless.${ns}.svc.cluster.local`]);
-      await reportRunningAndReady(ns, pod.name, pod.address, ['redis', sentinelContainerName]);
-    }),
-  );
+  // Parallel: the controller creates every pod at once; the node starts them together.
+  await podsReady(ns, selector, 3, 180_000);
   // As the shipped RBAC allows (the base ClusterRole and the leader-labels component's), not as the admin.
   await kubectlOk(['create', 'serviceaccount', 'webhook', '-n', ns]);
   unbind = await bindClusterRoleFiles(ns, 'webhook', roleFiles);
   const kubeconfig = await serviceAccountKubeconfig(ns, 'webhook');
   webhook = await startWebhook(['--label-leaders', '250ms'], { env: { KUBECONFIG: kubeconfig } });
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await webhook?.stop();
   await unbind?.();
-  await kubelet?.stop();
-  network?.destroy();
   rmSync(policyFile(), { force: true });
-  rmSync(scratch, { recursive: true, force: true });
   await kubectl(['delete', 'namespace', ns, '--wait=false']);
-  await kubectl(['delete', 'node', node, '--wait=false']);
 }, 60_000);
+
+/** Pod name to address, as the API server has them now. */
+async function addresses(): Promise<Record<string, string | undefined>> {
+  return Object.fromEntries((await podsOf(ns, selector)).map((p) => [p.metadata!.name!, p.status?.podIP]));
+}
+
+const sentinelView = async (pod: string) =>
+  (await execIn(ns, pod, sentinelContainerName, ['redis-cli', '-p', '26379', 'sentinel', 'master', name])).stdout;
 
 test('the pods are labeled by the role their Sentinels name, and the leader Service holds pod 0 only', async () => {
   await eventually(
@@ -125,7 +97,8 @@ test('the pods are labeled by the role their Sentinels name, and the leader Serv
     15_000,
     'cache-0 labeled leader, the others follower',
   );
-  await eventually(async () => ((await leaderEndpoints()).join() === pods[0].address ? true : undefined), 15_000, 'the leader Service to hold pod 0');
+  const pod0 = (await addresses())['cache-0'];
+  await eventually(async () => ((await leaderEndpoints()).join() === pod0 ? true : undefined), 15_000, 'the leader Service to hold pod 0');
   // Cluster-wide: other tests' Sentinel groups, whose pods nothing runs, count as undecided.
   const metrics = (await webhook!.get('/metrics')).body;
   expect(metrics).toMatch(/^redis_replication_webhook_leader_groups\{result="decided"\} [1-9]/m);
@@ -134,10 +107,8 @@ test('the pods are labeled by the role their Sentinels name, and the leader Serv
 
 /** Every Sentinel knows both followers and the two other Sentinels (learned from the master within ~10 s): a failover can run. */
 async function sentinelsFormed(): Promise<boolean> {
-  const views = await Promise.all(
-    pods.map((p) => p.containers.get(sentinelContainerName)!.exec(['redis-cli', '-p', '26379', 'sentinel', 'master', name], 5_000)),
-  );
-  return views.every(({ output }) => {
+  const views = await Promise.all(['cache-0', 'cache-1', 'cache-2'].map(sentinelView));
+  return views.every((output) => {
     const lines = output.split('\n');
     const value = (field: string) => lines[lines.indexOf(field) + 1];
     return value('num-slaves') === '2' && value('num-other-sentinels') === '2';
@@ -147,7 +118,8 @@ async function sentinelsFormed(): Promise<boolean> {
 test('after the leader is lost, the label and the leader Service move to the new master within seconds', async () => {
   await eventually(async () => ((await sentinelsFormed()) ? true : undefined), 30_000, 'the Sentinels to know every member');
   const killedAt = Date.now();
-  await pods[0].stop();
+  // Its Redis in a crash loop: away 10 s by the kubelet's back-off, longer than down-after.
+  await crashLoop(ns, 'cache-0', 'redis');
   const newLeader = await eventually(
     async () => {
       const labels = await roleLabels();
@@ -157,16 +129,11 @@ test('after the leader is lost, the label and the leader Service move to the new
     30_000,
     'the leader label on another pod',
   ).catch(async (error: Error) => {
-    const roles = await Promise.all(pods.slice(1).map((p) => p.containers.get('redis')!.exec(['redis-cli', 'info', 'replication'], 5_000)));
-    const sentinels = await Promise.all(
-      pods.slice(1).map((p) => p.containers.get(sentinelContainerName)!.exec(['redis-cli', '-p', '26379', 'sentinel', 'master', name], 5_000)),
-    );
-    throw new Error(
-      `${error.message}; labels ${JSON.stringify(await roleLabels())}\n${roles.map((r) => r.output).join('\n')}\n${sentinels.map((r) => r.output).join('\n')}\n${pods.map((p) => p.logs()).join('\n')}`,
-    );
+    const sentinels = await Promise.all(['cache-1', 'cache-2'].map(sentinelView));
+    throw new Error(`${error.message}; labels ${JSON.stringify(await roleLabels())}\n${sentinels.join('\n')}\n${await describePods(ns)}`);
   });
   const labeledMs = Date.now() - killedAt;
-  const address = pods[Number(newLeader.slice(-1))].address;
+  const address = (await addresses())[newLeader];
   await eventually(
     async () => ((await leaderEndpoints()).join() === address ? true : undefined),
     15_000,
@@ -174,8 +141,8 @@ test('after the leader is lost, the label and the leader Service move to the new
   );
   const servedMs = Date.now() - killedAt;
   // The pod labeled leader is the one that answers as master.
-  const role = await pods[Number(newLeader.slice(-1))].containers.get('redis')!.exec(['redis-cli', 'role'], 5_000);
-  expect(role.output.split('\n')[0]).toBe('master');
+  const role = await execIn(ns, newLeader, 'redis', ['redis-cli', 'role']);
+  expect(role.stdout.split('\n')[0]).toBe('master');
   expect((await roleLabels())['cache-0']).toBe('follower');
   report('leader labels after a failover', {
     'kill to leader label moved (ms)': labeledMs,
@@ -184,8 +151,8 @@ test('after the leader is lost, the label and the leader Service move to the new
 }, 60_000);
 
 test('pod 0 back follows the new master; verify --statefulset finds the leader by role and checks every Sentinel', async () => {
-  const stored = JSON.parse(await kubectlOk(['get', 'pod', 'cache-0', '-n', ns, '-o', 'json'])) as V1Pod;
-  pods[0] = await kubelet!.start(stored, ['redis', sentinelContainerName]);
+  // The kubelet restarts its Redis after the back-off.
+  await podsReady(ns, selector, 3, 120_000);
   let last = '';
   const run = await eventually(
     async () => {
@@ -195,8 +162,8 @@ test('pod 0 back follows the new master; verify --statefulset finds the leader b
     },
     60_000,
     'verify to pass',
-  ).catch((error: Error) => {
-    throw new Error(`${error.message}; the last run said:\n${last}\n${pods.map((p) => p.logs()).join('\n')}`);
+  ).catch(async (error: Error) => {
+    throw new Error(`${error.message}; the last run said:\n${last}\n${await describePods(ns)}`);
   });
   const verdict = JSON.parse(run.stdout) as { members: { name: string }[]; checks: { check: string; member: string; status: string }[] };
   const leader = Object.entries(await roleLabels()).find(([, role]) => role === 'leader')![0];

@@ -1,7 +1,10 @@
-import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
+import type { V1StatefulSet } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { sentinelContainerName } from '../../src/rules/replicationNames.js';
-import { eventually } from '../fixtures/eventually.js';
+import { eventually, report } from '../fixtures/eventually.js';
+import { FailoverObserver, missingKeys } from '../fixtures/failoverObserver.js';
+import { NodeGroup, resolvesInCluster } from '../fixtures/nodeGroup.js';
+import { crashLoop, describePods, execIn, killContainer, pod, podsReady } from '../fixtures/nodePods.js';
 import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
 import { replicationGroupYaml } from '../fixtures/manifest.js';
 
@@ -71,19 +74,13 @@ describe('a StatefulSet under a policy with failover.mode sentinel', () => {
     expect(again.spec!.template).toEqual(first.spec!.template);
   }, 30_000);
 
-  test('its pods pass the restricted Pod Security Standard: the controller creates every member at once', async () => {
-    const pods = await eventually(
-      async () => {
-        const list = JSON.parse(await kubectlOk(['get', 'pods', '-n', ns, '-o', 'json'])) as { items: V1Pod[] };
-        return list.items.length === 3 ? list.items : undefined;
-      },
-      20_000,
-      'three pods (Parallel) in the restricted namespace',
-    );
-    expect(pods.map((p) => p.metadata!.name).sort()).toEqual(['cache-0', 'cache-1', 'cache-2']);
+  test('its pods pass the restricted Pod Security Standard: the controller creates every member at once, and each starts and is Ready on the node', async () => {
+    // Ready: the kubelet ran its own runAsNonRoot check on our security contexts, started every container and the stored probes pass.
+    const pods = await podsReady(ns, 'app.kubernetes.io/name=cache', 3, 180_000);
+    expect(pods.map((p) => p.metadata!.name)).toEqual(['cache-0', 'cache-1', 'cache-2']);
     const events = await kubectlOk(['get', 'events', '-n', ns, '--field-selector', 'reason=FailedCreate', '-o', 'name']);
     expect(events).toBe('');
-  }, 30_000);
+  }, 200_000);
 
   test('a scale below 3 is refused, naming the failover mode', async () => {
     const run = await kubectl(['scale', 'statefulset', 'cache', '-n', ns, '--replicas=2']);
@@ -111,4 +108,157 @@ describe('a StatefulSet under a policy with failover.mode sentinel', () => {
       'spec.podManagementPolicy: found "OrderedReady"; allowed Parallel (with failover.mode sentinel: the member that led last may be any pod, and the others wait for it); the field cannot be changed on a stored StatefulSet: kubectl delete statefulset NAME --cascade=orphan, then apply it with podManagementPolicy: Parallel (pods and volumes are kept)',
     );
   }, 30_000);
+});
+
+// Failover on the real node: the leader's Redis container killed through the runtime (once, which the
+// kubelet restarts at once, or again on its restart, which the kubelet then holds back 10 s, as it does a
+// crash loop), or its pod deleted, with and without publishNotReadyAddresses on the headless Service. A
+// client writes SET + WAIT through Sentinel throughout and a poller asks every member whether it takes
+// writes. A leader back within down-after leads again; one away longer is replaced, and follows.
+const failoverCases = [
+  { how: 'kill' as const, publishNotReadyAddresses: false },
+  { how: 'crash-loop' as const, publishNotReadyAddresses: false },
+  { how: 'crash-loop' as const, publishNotReadyAddresses: true },
+  { how: 'delete' as const, publishNotReadyAddresses: false },
+  { how: 'delete' as const, publishNotReadyAddresses: true },
+].map((c) => ({ ...c, namespace: `${ns}-${c.how}${c.publishNotReadyAddresses ? '-pna' : ''}` }));
+const failoverPolicy = `${policyName}-failover`;
+
+// Jest starts concurrent tests before beforeAll hooks run: each test awaits this set-up, made once.
+let prepared: Promise<void> | undefined;
+const prepareFailoverCases = () => (prepared ??= prepare());
+
+async function prepare(): Promise<void> {
+  for (const { namespace } of failoverCases) {
+    await kubectlOk(['create', 'namespace', namespace]);
+    await kubectlOk(['label', 'namespace', namespace, 'pod-security.kubernetes.io/enforce=restricted']);
+  }
+  await kubectlOk(
+    ['apply', '-f', '-'],
+    stringify({
+      apiVersion: 'redis-replication.io/v1alpha1',
+      kind: 'ReplicationPolicy',
+      metadata: { name: failoverPolicy },
+      spec: {
+        namespaces: failoverCases.map((c) => c.namespace),
+        failover: { mode: 'sentinel', sentinel: { downAfterMilliseconds: 2000, failoverTimeoutMilliseconds: 10000 } },
+        config: { 'repl-diskless-sync-delay': '0' },
+      },
+    }),
+  );
+  await eventually(
+    async () => {
+      const run = await kubectl(['apply', '--dry-run=server', '-o', 'json', '-f', '-'], replicationGroupYaml(failoverCases[0].namespace, 'cache'));
+      return run.code === 0 && run.stdout.includes(`policy=${failoverPolicy}`) ? true : undefined;
+    },
+    15_000,
+    'the failover policy in force',
+  );
+}
+
+describe('on the real node, when the leader is lost', () => {
+  afterAll(async () => {
+    await kubectl(['delete', 'replicationpolicy', failoverPolicy, '--ignore-not-found']);
+    for (const { namespace } of failoverCases) await kubectl(['delete', 'namespace', namespace, '--wait=false']);
+  }, 30_000);
+
+  test.concurrent.each(failoverCases)(
+    'leader $how (publishNotReadyAddresses $publishNotReadyAddresses): one writable member at most, no acknowledged write lost; a new leader when it stays away, and pod 0 back as a follower',
+    async ({ how, publishNotReadyAddresses, namespace }) => {
+      await prepareFailoverCases();
+      const yaml = replicationGroupYaml(namespace, 'cache').replace(
+        'clusterIP: None',
+        `clusterIP: None\n  publishNotReadyAddresses: ${publishNotReadyAddresses}`,
+      );
+      await kubectlOk(['apply', '-f', '-'], yaml);
+      const selector = 'app.kubernetes.io/name=cache';
+      await podsReady(namespace, selector, 3, 180_000);
+      const sentinelView = async (member: string) =>
+        (await execIn(namespace, member, sentinelContainerName, ['redis-cli', '-p', '26379', '--no-raw', 'sentinel', 'master', 'cache'])).stdout;
+      // A failover needs every Sentinel to know both followers and the other Sentinels (learned within ~10 s).
+      await eventually(
+        async () => {
+          const views = await Promise.all(['cache-0', 'cache-1', 'cache-2'].map(sentinelView));
+          return views.every((v) => /"num-slaves"\n\d+\) "2"/.test(v) && /"num-other-sentinels"\n\d+\) "2"/.test(v)) ? true : undefined;
+        },
+        60_000,
+        'every Sentinel to know the whole group',
+      ).catch(async (error: Error) => {
+        throw new Error(`${error.message}:\n${await describePods(namespace)}`);
+      });
+      const group = await NodeGroup.watch(namespace, selector, 'cache-headless');
+      const observer = new FailoverObserver(group, { masterName: 'cache', port: 6379, sentinelPort: 26379 });
+      const leaderName = `cache-0.cache-headless.${namespace}.svc.cluster.local.`;
+      const failure = async (error: Error) => {
+        const views = await Promise.all(['cache-0', 'cache-1', 'cache-2'].map(sentinelView));
+        throw new Error(`${error.message}:\n${views.join('\n')}\n${await describePods(namespace)}`);
+      };
+      try {
+        await eventually(() => (observer.acknowledged.length >= 20 ? true : undefined), 30_000, '20 acknowledged writes');
+        const oldLeader = group.address('cache-0')!;
+        const uid = (await pod(namespace, 'cache-0')).metadata!.uid;
+        const lostAt = Date.now();
+        if (how === 'delete') await kubectlOk(['delete', 'pod', 'cache-0', '-n', namespace, '--wait=false']);
+        else if (how === 'crash-loop') await crashLoop(namespace, 'cache-0', 'redis');
+        else await killContainer(namespace, 'cache-0', 'redis');
+        // The leader's name while it is away, as cluster DNS answers it.
+        let nameWithdrawn = false;
+        const dnsWatch = (async () => {
+          while (Date.now() - lostAt < 30_000 && !nameWithdrawn) {
+            if (!(await resolvesInCluster(leaderName))) nameWithdrawn = true;
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        })();
+        // Writes are acknowledged again (a write in flight at the loss may still be acknowledged by the old leader: 1 s later).
+        await eventually(() => observer.firstAcknowledgedAfter(lostAt + 1000), 90_000, 'writes acknowledged again').catch(failure);
+        // Deleted, pod 0 is another pod (while the old one terminates it may still count as Ready).
+        if (how === 'delete')
+          await eventually(
+            async () => ((await pod(namespace, 'cache-0').catch(() => undefined))?.metadata?.uid !== uid ? true : undefined),
+            60_000,
+            'a new cache-0',
+          );
+        await podsReady(namespace, selector, 3, 180_000);
+        const leader = await eventually(
+          async () => {
+            const writable = await observer.writableMembers();
+            return writable.length === 1 ? writable[0] : undefined;
+          },
+          60_000,
+          'one member that takes writes',
+        ).catch(failure);
+        // Away 10 s by the kubelet's back-off, longer than down-after: the Sentinels replace it.
+        if (how === 'crash-loop') expect(leader).not.toBe('cache-0');
+        if (leader !== 'cache-0')
+          await eventually(
+            async () => {
+              const role = await execIn(namespace, 'cache-0', 'redis', ['redis-cli', 'role']);
+              return role.code === 0 && role.stdout.split('\n')[0] === 'slave' ? true : undefined;
+            },
+            60_000,
+            'cache-0 back as a follower',
+          ).catch(failure);
+        await dnsWatch;
+        await observer.stop();
+        expect(observer.splitBrains).toEqual([]);
+        const keys = observer.acknowledged.map((w) => w.key);
+        expect(await missingKeys(group.address(leader)!, 6379, keys)).toEqual([]);
+        // Deleted without publishNotReadyAddresses, the leader's name is withdrawn until its new pod is ready;
+        // with it, a pod that stays keeps its name while not ready.
+        if (how === 'delete' && !publishNotReadyAddresses) expect(nameWithdrawn).toBe(true);
+        if (how !== 'delete' && publishNotReadyAddresses) expect(nameWithdrawn).toBe(false);
+        const firstByLeader = observer.firstAcknowledgedAfter(lostAt, leader === 'cache-0' ? undefined : oldLeader);
+        report(`leader ${how} on the node (publishNotReadyAddresses ${publishNotReadyAddresses})`, {
+          outcome: leader === 'cache-0' ? 'pod 0 back within down-after, leading again' : `${leader} leads, pod 0 follows`,
+          'lost to first write acknowledged by the leader after (ms)': firstByLeader ? firstByLeader.at - lostAt : 'none',
+          'acknowledged writes': keys.length,
+          "leader's name withdrawn": String(nameWithdrawn),
+        });
+      } finally {
+        await observer.stop();
+        await group.stop();
+      }
+    },
+    420_000,
+  );
 });

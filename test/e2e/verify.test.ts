@@ -9,21 +9,17 @@ import { parseAllDocuments } from 'yaml';
 import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
 import { eventually } from '../fixtures/eventually.js';
 import { replicationGroupYaml } from '../fixtures/manifest.js';
-import { type Kubelet, type RunningPod } from '../fixtures/kubelet/kubelet.js';
-import { type PodNetwork } from '../fixtures/kubelet/podNetwork.js';
-import { reportRunningAndReady, standInNode } from '../fixtures/kubelet/podStatus.js';
+import { describePods, podsReady } from '../fixtures/nodePods.js';
 import { assertBuilt, runVerify, type CliRun } from '../fixtures/runVerify.js';
 import { serviceAccountKubeconfig } from '../fixtures/serviceAccountKubeconfig.js';
 import { kubernetesApis } from '../../src/verify/kubernetesApis.js';
 import { recordOutcome } from '../../src/verify/recordOutcome.js';
 import { webhookPolicies } from '../fixtures/webhookPolicies.js';
 
-// The promotion check against the local control plane (test/cluster/): the StatefulSet controller
-// creates the Pods, the webhook shapes them, and since no kubelet runs, this test plays it with the
-// kubelet stand-in (test/fixtures/kubelet/): each Pod as the API server stores it, its init containers,
-// command, args and readiness probe, in namespaces of its own; then it reports the pod Running and Ready
-// with the stand-in's address as its IP, and publishes its DNS name, so that OrderedReady moves on to
-// the next ordinal. `verify --statefulset` then finds everything through the API.
+// The promotion check against the local cluster (test/cluster/): the StatefulSet controller creates the
+// Pods, the webhook shapes them, the scheduler and the real node's kubelet run them, each Ready once its
+// stored readiness probe passes, so that OrderedReady moves on to the next ordinal. `verify --statefulset`
+// then finds everything through the API, from this host and as the shipped Job on the node.
 
 const execFileP = promisify(execFile);
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -37,9 +33,8 @@ const port = 7000;
 const policyFile = () => join(process.env.RRW_POLICIES_DIR!, `${policyName}.yaml`);
 
 const scratch = mkdtempSync(join(tmpdir(), 'rrw-e2e-verify-'));
-let network: PodNetwork | undefined;
-let kubelet: Kubelet | undefined;
-const pods: RunningPod[] = [];
+/** The pods' addresses, pod 0 first. */
+let pods: { address: string }[] = [];
 
 interface JsonReport {
   result: string;
@@ -84,17 +79,22 @@ async function events(reason: string): Promise<CoreV1Event[]> {
   return (JSON.parse(await kubectlOk(['get', 'events', '-n', ns, '--field-selector', selector, '-o', 'json'])) as { items: CoreV1Event[] }).items;
 }
 
-/** The selector of the promotion-check component's leader Service, built by kustomize with this test's StatefulSet. */
-async function leaderSelector(): Promise<string> {
+/** The promotion-check component's objects, built by kustomize with this test's StatefulSet. */
+async function promotionCheck(): Promise<{ kind: string; metadata: { name: string }; spec?: { selector?: Record<string, string> } }[]> {
   const dir = mkdtempSync(join(scratch, 'kustomization-'));
   const component = join(repo, 'kustomize', 'components', 'promotion-check');
   writeFileSync(join(dir, 'statefulset.yaml'), JSON.stringify({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name } }));
   // kustomize takes components by relative path only.
   writeFileSync(join(dir, 'kustomization.yaml'), JSON.stringify({ resources: ['statefulset.yaml'], components: [relative(dir, component)] }));
   const built = await kubectlOk(['kustomize', '--load-restrictor=LoadRestrictionsNone', dir]);
-  const service = parseAllDocuments(built)
-    .map((d) => d.toJSON() as { kind: string; spec?: { selector?: Record<string, string> } })
-    .find((d) => d.kind === 'Service');
+  return parseAllDocuments(built)
+    .map((d) => d.toJSON() as { kind: string; metadata: { name: string }; spec?: { selector?: Record<string, string> } })
+    .filter((d) => d.kind !== 'StatefulSet');
+}
+
+/** The selector of the promotion-check component's leader Service. */
+async function leaderSelector(): Promise<string> {
+  const service = (await promotionCheck()).find((d) => d.kind === 'Service');
   return Object.entries(service!.spec!.selector!)
     .map(([key, value]) => `${key}=${value}`)
     .join(',');
@@ -102,7 +102,6 @@ async function leaderSelector(): Promise<string> {
 
 beforeAll(async () => {
   assertBuilt();
-  ({ network, kubelet } = standInNode(ns, scratch));
   await kubectlOk(['create', 'namespace', ns]);
   // A policy for this namespace only: a port of its own, and no 5 s wait before a follower's first sync.
   writeFileSync(
@@ -125,41 +124,20 @@ beforeAll(async () => {
   );
   await kubectlOk(['apply', '-f', '-'], replicationGroupYaml(ns, name));
 
-  // OrderedReady: the controller creates pod N+1 only once pod N is Running and Ready.
-  for (let ordinal = 0; ordinal < replicas; ordinal++) {
-    const podName = `${name}-${ordinal}`;
-    const stored = await eventually(() => getPod(podName), 30_000, `the StatefulSet controller to create pod ${podName}`);
-    const pod = await kubelet.start(stored, ['redis']);
-    pods.push(pod);
-    await eventually(
-      async () => ((await pod.probe('redis', 'readinessProbe')) ? true : undefined),
-      20_000,
-      `the readiness probe of ${podName} to pass`,
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}; its containers said:\n${pod.logs()}`);
-    });
-    network.publish(pod.address, [`${podName}.${name}-headless.${ns}.svc.cluster.local`]);
-    await reportRunningAndReady(ns, podName, pod.address);
-  }
+  // OrderedReady: the controller creates pod N+1 only once pod N is Ready on the node.
+  const ready = await podsReady(ns, `app.kubernetes.io/name=${name}`, replicas, 240_000);
+  pods = ready.map((p) => ({ address: p.status!.podIP! }));
   await eventually(
     async () => ((await getStatefulSet()).status?.readyReplicas === replicas ? true : undefined),
     20_000,
     `the StatefulSet to count ${replicas} ready replicas`,
   );
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
-  await kubelet?.stop();
-  network?.destroy();
   rmSync(policyFile(), { force: true });
   rmSync(scratch, { recursive: true, force: true });
   await kubectl(['delete', 'namespace', ns, '--wait=false']);
-  // No pvc-protection controller runs in the local control plane, so nothing would remove the PVCs'
-  // kubernetes.io/pvc-protection finalizer and the namespace would stay Terminating.
-  const claims = await kubectl(['get', 'pvc', '-n', ns, '-o', 'name']);
-  for (const claim of claims.stdout.split('\n').filter(Boolean)) {
-    await kubectl(['patch', claim, '-n', ns, '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
-  }
 }, 30_000);
 
 describe('verify --statefulset through the API server', () => {
@@ -209,6 +187,44 @@ describe('verify --statefulset through the API server', () => {
     expect(await Promise.all(untouched.map((pod) => resourceVersion('pod', pod)))).toEqual(versionsBefore);
     expect(await events('ReplicationVerified')).toHaveLength(2);
   }, 60_000);
+
+  test('the shipped Job, run on the node from the image built from the Dockerfile, verifies in the cluster and records the roles', async () => {
+    // The component's ServiceAccount, Role and binding are in place (the test before): the Job and the leader Service now.
+    const objects = (await promotionCheck()).filter((o) => o.kind === 'Job' || o.kind === 'Service');
+    await kubectlOk(['label', 'pod', `${name}-2`, '-n', ns, 'redis-replication/role-']);
+    await kubectlOk(['apply', '-n', ns, '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+    const job = 'redis-promotion-check';
+    const status = await eventually(
+      async () => {
+        const found = JSON.parse(await kubectlOk(['get', 'job', job, '-n', ns, '-o', 'json'])) as {
+          status?: { succeeded?: number; failed?: number };
+        };
+        return found.status?.succeeded || found.status?.failed ? found.status : undefined;
+      },
+      180_000,
+      'the promotion-check Job to finish',
+    ).catch(async (error: Error) => {
+      throw new Error(`${error.message}:\n${await describePods(ns)}`);
+    });
+    const logs = await kubectl(['logs', '-n', ns, `job/${job}`]);
+    expect({ status, logs: logs.stdout + logs.stderr }).toEqual({
+      status: expect.objectContaining({ succeeded: 1 }),
+      logs: expect.stringContaining('PASSED'),
+    });
+    expect(await roles()).toEqual({ [`${name}-0`]: 'leader', [`${name}-1`]: 'follower', [`${name}-2`]: 'follower' });
+    // The leader Service's endpoints hold pod 0, by the label the Job wrote.
+    await eventually(
+      async () => {
+        const slices = JSON.parse(
+          await kubectlOk(['get', 'endpointslices', '-n', ns, '-l', 'kubernetes.io/service-name=redis-leader', '-o', 'json']),
+        ) as { items: { endpoints?: { addresses: string[] }[] }[] };
+        const addresses = slices.items.flatMap((i) => (i.endpoints ?? []).flatMap((e) => e.addresses));
+        return addresses.join() === pods[0].address ? true : undefined;
+      },
+      30_000,
+      'the leader Service to hold pod 0',
+    );
+  }, 240_000);
 
   test('a group whose data is gone (the leader flushed, the followers with it) fails data-kept at once; the marker is not replaced', async () => {
     const marker = (await getStatefulSet()).metadata!.annotations!['redis-replication/data-marker'];
@@ -262,8 +278,8 @@ describe('verify --statefulset through the API server', () => {
     });
     await kubectlOk(['create', '-f', '-'], manifest);
     const verified = (await getPod(podName))!;
-    // Never scheduled (no kubelet here), so it is gone at once; the same name then comes back as another pod.
-    await kubectlOk(['delete', 'pod', podName, '-n', ns, '--wait=true']);
+    // Gone (the kubelet stops it at once), the same name then comes back as another pod.
+    await kubectlOk(['delete', 'pod', podName, '-n', ns, '--grace-period=0', '--force', '--wait=true']);
     await kubectlOk(['create', '-f', '-'], manifest);
     const group = { statefulSet: await getStatefulSet(), pods: [verified], members: [{ name: podName, host: pods[0].address, port, aliases: [] }] };
     const results = [{ member: podName, check: 'leader-role' as const, status: 'passed' as const, expected: 'role master', found: 'role master' }];

@@ -46,7 +46,7 @@ describe('a group with failover.mode sentinel, run as stored', () => {
     await pods.restart(0);
     const leader = await finish(pods, observer);
     expect(leader).not.toBe('cache-0');
-    expect(pods.pods[0].logs()).toContain(`the master is ${leader}.cache-headless.default.svc.cluster.local (the other members' Sentinels agree)`);
+    expect(pods.pods[0].logs()).toContain(`the master is ${leader}.cache-headless.default.svc.cluster.local. (the other members' Sentinels agree)`);
     // The promotion check finds the new leader by its role, not its ordinal.
     const aliases = memberAliases(pods);
     const verify = await runVerify(['--endpoints', pods.endpoints(port), '--sentinel', 'cache', ...aliases, '--timeout', '30', '--output', 'json']);
@@ -77,7 +77,7 @@ describe('a group with failover.mode sentinel, run as stored', () => {
     await pods.kill(0);
     await pods.restart(0);
     expect(await finish(pods, observer)).toBe('cache-0');
-    expect(pods.pods[0].logs()).toContain("the master is cache-0.cache-headless.default.svc.cluster.local (the other members' Sentinels agree)");
+    expect(pods.pods[0].logs()).toContain("the master is cache-0.cache-headless.default.svc.cluster.local. (the other members' Sentinels agree)");
   }, 120_000);
 
   test('the leader back while the failover runs: it waits for the outcome and follows the new leader', async () => {
@@ -111,7 +111,7 @@ describe('a group with failover.mode sentinel, run as stored', () => {
     await Promise.all([0, 1].map((i) => pods.pods[i].containers.get(sentinelContainerName)!.kill()));
     await pods.restart(2);
     expect(pods.pods[2].logs()).toContain(
-      "the master is cache-0.cache-headless.default.svc.cluster.local (no other Sentinel answers; the last master recorded on this member's volume)",
+      "the master is cache-0.cache-headless.default.svc.cluster.local. (no other Sentinel answers; the last master recorded on this member's volume)",
     );
     await observer.stop();
     expect(await oneLeader(pods)).toBe('cache-0');
@@ -159,7 +159,7 @@ describe('kubectl scale of a group with Sentinel failover', () => {
     const { pods, observer } = await startGroup();
     // The stored template still says 3 members; pod 3 asks every member up to its own ordinal.
     await pods.restart(3);
-    expect(pods.pods[3].logs()).toContain("the master is cache-0.cache-headless.default.svc.cluster.local (the other members' Sentinels agree)");
+    expect(pods.pods[3].logs()).toContain("the master is cache-0.cache-headless.default.svc.cluster.local. (the other members' Sentinels agree)");
     await eventually(
       async () =>
         (await sentinelFlags(pods, [0, 1, 2, 3])).every((f) => f === 'master') && (await otherSentinels(pods)).every((n) => n === 3)
