@@ -89,7 +89,8 @@ test('busybox runs its applets', async () => {
 });
 
 test('an image the node does not build is refused by the registry, and the pod says so', async () => {
-  await kubectlOk(['apply', '-n', ns, '-f', '-'], JSON.stringify(podOf('bitnami', { image: 'bitnami/redis:7.2' })));
+  // Always pulled: an earlier run's pull would otherwise be reused.
+  await kubectlOk(['apply', '-n', ns, '-f', '-'], JSON.stringify(podOf('bitnami', { image: 'bitnami/redis:7.2', imagePullPolicy: 'Always' })));
   const reason = await eventually(
     async () => {
       const waiting = (await pod(ns, 'bitnami')).status?.containerStatuses?.[0]?.state?.waiting;
