@@ -112,19 +112,23 @@ if (( ${#missing[@]} > 0 )); then
   rmdir "$tmp"
 fi
 
-# --- etcd -------------------------------------------------------------------
-if [[ ! -x "$BIN/etcd" ]]; then
-  MOD="$ROOT/src/etcd"
-  mkdir -p "$MOD"
-  # Separate module: etcd's own dependency graph must not be bent by Kubernetes'.
-  cat >"$MOD/go.mod" <<GOMOD
-module rrw.local/etcd-build
+# --- etcd and CoreDNS ---------------------------------------------------------
+# program NAME GO REQUIREMENT: builds NAME from a module of its own (its dependency graph must not be
+# bent by Kubernetes'), requiring REQUIREMENT, with the main.go read from stdin.
+program() {
+  local name="$1" go_version="$2" requirement="$3" mod="$ROOT/src/$1"
+  if [[ -x "$BIN/$name" ]]; then cat >/dev/null; return 0; fi
+  mkdir -p "$mod"
+  printf 'module rrw.local/%s-build\n\ngo %s\n\nrequire %s\n' "$name" "$go_version" "$requirement" >"$mod/go.mod"
+  cat >"$mod/main.go"
+  log "resolving $name dependencies ($requirement)"
+  (cd "$mod" && go mod tidy >/dev/null 2>"$mod/tidy.log") || { cat "$mod/tidy.log" >&2; exit 1; }
+  log "building $name"
+  (cd "$mod" && go build -trimpath -ldflags "$LDFLAGS_BASE" -o "$BIN/.$name.tmp" .)
+  mv "$BIN/.$name.tmp" "$BIN/$name"
+}
 
-go 1.23
-
-require go.etcd.io/etcd/server/v3 $ETCD_VERSION
-GOMOD
-  cat >"$MOD/main.go" <<'GO'
+program etcd 1.23 "go.etcd.io/etcd/server/v3 $ETCD_VERSION" <<'GO'
 // Same entry point as etcd's own main package.
 package main
 
@@ -136,25 +140,8 @@ import (
 
 func main() { etcdmain.Main(os.Args) }
 GO
-  log "resolving etcd $ETCD_VERSION dependencies"
-  (cd "$MOD" && go mod tidy >/dev/null 2>"$MOD/tidy.log") || { cat "$MOD/tidy.log" >&2; exit 1; }
-  log "building etcd $ETCD_VERSION"
-  (cd "$MOD" && go build -trimpath -ldflags "$LDFLAGS_BASE" -o "$BIN/.etcd.tmp" .)
-  mv "$BIN/.etcd.tmp" "$BIN/etcd"
-fi
 
-# --- CoreDNS ----------------------------------------------------------------
-if [[ ! -x "$BIN/coredns" ]]; then
-  MOD="$ROOT/src/coredns"
-  mkdir -p "$MOD"
-  cat >"$MOD/go.mod" <<GOMOD
-module rrw.local/coredns-build
-
-go 1.25.0
-
-require github.com/coredns/coredns $COREDNS_VERSION
-GOMOD
-  cat >"$MOD/main.go" <<'GO'
+program coredns 1.25.0 "github.com/coredns/coredns $COREDNS_VERSION" <<'GO'
 // Same entry point as CoreDNS's own main package, with its default plugin set.
 package main
 
@@ -165,12 +152,6 @@ import (
 
 func main() { coremain.Run() }
 GO
-  log "resolving CoreDNS $COREDNS_VERSION dependencies"
-  (cd "$MOD" && go mod tidy >/dev/null 2>"$MOD/tidy.log") || { cat "$MOD/tidy.log" >&2; exit 1; }
-  log "building CoreDNS $COREDNS_VERSION"
-  (cd "$MOD" && go build -trimpath -ldflags "$LDFLAGS_BASE" -o "$BIN/.coredns.tmp" .)
-  mv "$BIN/.coredns.tmp" "$BIN/coredns"
-fi
 
 log "done in $((SECONDS - start))s -> $BIN"
 echo "$BIN"
