@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import type { KubernetesObject, V1Pod, V1Secret, V1StatefulSet } from '@kubernetes/client-node';
@@ -95,7 +95,9 @@ async function prepare(): Promise<void> {
   const labels = Object.entries(nodeLabels).map(([k, v]) => `${k}=${v}`);
   if (labels.length > 0) await kubectlOk(['label', 'node', node, '--overwrite', ...labels]);
   for (const [path, text] of Object.entries(nodeFiles)) {
-    if (existsSync(path)) throw new Error(`${path} exists on this machine: the test will not overwrite a node file it did not make`);
+    // Ours when it holds what we write (left by an interrupted run); anything else is the machine's.
+    if (existsSync(path) && readFileSync(path, 'utf8') !== text)
+      throw new Error(`${path} exists on this machine: the test will not overwrite a node file it did not make`);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
   }

@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import { sentinelContainerName } from '../../src/rules/replicationNames.js';
 import { eventually, report } from '../fixtures/eventually.js';
 import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
-import { crashLoop, describePods, execIn, podsOf, podsReady } from '../fixtures/nodePods.js';
+import { crashLoop, describePods, execIn, podsOf, podsReady, sentinelEvents } from '../fixtures/nodePods.js';
 import { replicationGroupYaml } from '../fixtures/manifest.js';
 import { assertBuilt, runVerify } from '../fixtures/runVerify.js';
 import { bindClusterRoleFiles, serviceAccountKubeconfig } from '../fixtures/serviceAccountKubeconfig.js';
@@ -118,7 +118,7 @@ async function sentinelsFormed(): Promise<boolean> {
 test('after the leader is lost, the label and the leader Service move to the new master within seconds', async () => {
   await eventually(async () => ((await sentinelsFormed()) ? true : undefined), 30_000, 'the Sentinels to know every member');
   const killedAt = Date.now();
-  // Its Redis in a crash loop: away 10 s by the kubelet's back-off, longer than down-after.
+  // Its Redis in a crash loop: away 8 s, longer than down-after.
   await crashLoop(ns, 'cache-0', 'redis');
   const newLeader = await eventually(
     async () => {
@@ -129,8 +129,8 @@ test('after the leader is lost, the label and the leader Service move to the new
     30_000,
     'the leader label on another pod',
   ).catch(async (error: Error) => {
-    const sentinels = await Promise.all(['cache-1', 'cache-2'].map(sentinelView));
-    throw new Error(`${error.message}; labels ${JSON.stringify(await roleLabels())}\n${sentinels.join('\n')}\n${await describePods(ns)}`);
+    const events = await Promise.all(['cache-0', 'cache-1', 'cache-2'].map((pod) => sentinelEvents(ns, pod, sentinelContainerName)));
+    throw new Error(`${error.message}; labels ${JSON.stringify(await roleLabels())}\n${events.join('\n')}\n${await describePods(ns)}`);
   });
   const labeledMs = Date.now() - killedAt;
   const address = (await addresses())[newLeader];

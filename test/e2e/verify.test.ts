@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import type { CoreV1Event, V1Pod, V1PodList, V1StatefulSet } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
-import { eventually } from '../fixtures/eventually.js';
+import { eventually, report as reportFacts } from '../fixtures/eventually.js';
 import { replicationGroupYaml } from '../fixtures/manifest.js';
 import { describePods, podsReady } from '../fixtures/nodePods.js';
 import { assertBuilt, runVerify, type CliRun } from '../fixtures/runVerify.js';
@@ -122,10 +122,12 @@ beforeAll(async () => {
     15_000,
     `the webhook to load policy ${policyName}`,
   );
+  const appliedAt = Date.now();
   await kubectlOk(['apply', '-f', '-'], replicationGroupYaml(ns, name));
 
   // OrderedReady: the controller creates pod N+1 only once pod N is Ready on the node.
   const ready = await podsReady(ns, `app.kubernetes.io/name=${name}`, replicas, 240_000);
+  reportFacts('a 3-member group on the node (OrderedReady, the injected probes)', { 'apply to every pod Ready (ms)': Date.now() - appliedAt });
   pods = ready.map((p) => ({ address: p.status!.podIP! }));
   await eventually(
     async () => ((await getStatefulSet()).status?.readyReplicas === replicas ? true : undefined),
