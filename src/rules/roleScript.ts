@@ -156,6 +156,12 @@ if [ "\${REDIS_FAILOVER:-none}" = sentinel ]; then
     if [ -n "$epoch" ]; then echo "sentinel current-epoch $epoch"; fi
     echo "sentinel monitor $REDIS_SENTINEL_MASTER $master $REDIS_PORT $REDIS_SENTINEL_QUORUM"
     printf '%s\\n' "$REDIS_SENTINEL_SETTINGS"
+    # Each member's Sentinel calls the master down one second later than the member before it.
+    # Sentinels that call it down together each vote for themselves, none wins, and the next try comes
+    # only after twice the failover timeout (on a real node, a leader in a crash loop brought the three
+    # Sentinels' pings into step: no failover). One that calls it down later has voted for the first.
+    down_after=$(printf '%s\\n' "$REDIS_SENTINEL_SETTINGS" | awk -v m="$REDIS_SENTINEL_MASTER" '$1 == "sentinel" && $2 == "down-after-milliseconds" && $3 == m { print $4 }')
+    if [ -n "$down_after" ]; then echo "sentinel down-after-milliseconds $REDIS_SENTINEL_MASTER $((down_after + ordinal * 1000))"; fi
     if [ -n "\${REDIS_PASSWORD:-}" ]; then
       printf 'requirepass %s\\n' "$(quote "$REDIS_PASSWORD")"
       printf 'sentinel auth-pass %s %s\\n' "$REDIS_SENTINEL_MASTER" "$(quote "$REDIS_PASSWORD")"
