@@ -12,8 +12,7 @@ const directive = (entry: Pick<ConfigEntry, 'key' | 'value'>) =>
 
 /**
  * The redis.conf body, in the order that makes the right value win (later lines win in redis.conf):
- * the policy's defaults (and `appendonly yes` when the data is on a volume; with Sentinel, the write majority and
- * `appendfsync always`); `include` of the user's own
+ * the policy's defaults (and `appendonly yes` when the data is on a volume, the write majority with Sentinel); `include` of the user's own
  * config file, so it overrides them; the user's lines from the annotation (and a bitnami/redis env),
  * which override both. The role script then appends what replication owns, and redis-server applies
  * the container's `--key value` arguments last of all.
@@ -28,11 +27,6 @@ export function renderConfig(setup: RedisSetup, policy: EffectivePolicy, sentine
     // refuses writes instead of taking writes a failover will throw away.
     if (!defaults.has('min-replicas-to-write')) defaults.set('min-replicas-to-write', String(sentinel.minReplicasToWrite));
     if (!defaults.has('min-replicas-max-lag')) defaults.set('min-replicas-max-lag', '10');
-    // A leader whose process restarts within down-after leads again, and its followers resync from what
-    // it reloads. With appendfsync everysec Redis answers writes it has not yet written to its AOF while
-    // an fsync is pending (a busy disk), so such a crash loses writes the followers acknowledged (found
-    // on a real node: a crash-looping leader lost 172 of them). Every answered write on disk first.
-    if (setup.dataClaim !== undefined && !defaults.has('appendfsync')) defaults.set('appendfsync', 'always');
   }
   const overridden = new Set([...user.values()].map((e) => e.key));
   return [
