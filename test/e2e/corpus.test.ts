@@ -88,6 +88,8 @@ const storageClasses = [
 
 // Jest starts concurrent tests before beforeAll hooks run: each test awaits this set-up, made once.
 let prepared: Promise<void> | undefined;
+/** The topmost folder each node file needed that did not exist, removed after the tests. */
+const madeFolders: string[] = [];
 const prepareNode = () => (prepared ??= prepare());
 
 async function prepare(): Promise<void> {
@@ -98,7 +100,8 @@ async function prepare(): Promise<void> {
     // Ours when it holds what we write (left by an interrupted run); anything else is the machine's.
     if (existsSync(path) && readFileSync(path, 'utf8') !== text)
       throw new Error(`${path} exists on this machine: the test will not overwrite a node file it did not make`);
-    mkdirSync(dirname(path), { recursive: true });
+    const made = mkdirSync(dirname(path), { recursive: true });
+    if (made !== undefined) madeFolders.push(made);
     writeFileSync(path, text);
   }
 }
@@ -106,6 +109,7 @@ async function prepare(): Promise<void> {
 describe('admitted as the messages say, on the real node', () => {
   afterAll(async () => {
     for (const path of Object.keys(nodeFiles)) rmSync(path, { force: true });
+    for (const folder of madeFolders) rmSync(folder, { recursive: true, force: true });
     const labels = Object.keys(nodeLabels).map((k) => `${k}-`);
     if (labels.length > 0) await kubectl(['label', 'node', node, ...labels]);
   }, 30_000);
