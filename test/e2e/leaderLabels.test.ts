@@ -126,7 +126,9 @@ test('after the leader is lost, the label and the leader Service move to the new
       const leaders = Object.entries(labels).filter(([, role]) => role === 'leader');
       return leaders.length === 1 && leaders[0][0] !== 'cache-0' ? leaders[0][0] : undefined;
     },
-    30_000,
+    // Generous: in one whole-suite run the Sentinels went into TILT again and again after the leader was
+    // lost and failed over only 76 s later (README, Failover with Sentinel); the time is reported, not judged.
+    120_000,
     'the leader label on another pod',
   ).catch(async (error: Error) => {
     const events = await Promise.all(['cache-0', 'cache-1', 'cache-2'].map((pod) => sentinelEvents(ns, pod, sentinelContainerName)));
@@ -148,7 +150,7 @@ test('after the leader is lost, the label and the leader Service move to the new
     'kill to leader label moved (ms)': labeledMs,
     'kill to leader Service on the new master (ms)': servedMs,
   });
-}, 60_000);
+}, 180_000);
 
 test('pod 0 back follows the new master; verify --statefulset finds the leader by role and checks every Sentinel', async () => {
   // The kubelet restarts its Redis after the back-off.
@@ -160,7 +162,7 @@ test('pod 0 back follows the new master; verify --statefulset finds the leader b
       last = attempt.stdout + attempt.stderr;
       return attempt.code === 0 ? attempt : undefined;
     },
-    60_000,
+    120_000,
     'verify to pass',
   ).catch(async (error: Error) => {
     throw new Error(`${error.message}; the last run said:\n${last}\n${await describePods(ns)}`);
@@ -174,4 +176,4 @@ test('pod 0 back follows the new master; verify --statefulset finds the leader b
       .map((c) => c.member)
       .sort(),
   ).toEqual(['cache-0', 'cache-1', 'cache-2']);
-}, 90_000);
+}, 180_000);
