@@ -122,6 +122,13 @@ state = "$NODE/containerd/state"
     config_path = "$NODE/containerd/certs.d"
 TOML
 start_process containerd containerd --config "$NODE/containerd/config.toml"
+# The kubelet exits at once when the runtime does not answer yet (a fresh-clone CI run found it).
+deadline=$((SECONDS + TIMEOUT))
+until ctr --address "$NODE/containerd/containerd.sock" version >/dev/null 2>&1; do
+  alive containerd || { log "containerd exited:"; tail -n 20 "$LOGS/containerd.log" >&2; "$HERE/node-down.sh"; exit 1; }
+  (( SECONDS < deadline )) || { log "containerd did not answer within ${TIMEOUT}s"; "$HERE/node-down.sh"; exit 1; }
+  sleep 0.2
+done
 
 # --- CoreDNS ----------------------------------------------------------------------------------------
 # cluster.local from the API server, with no cache (a name withdrawn is gone at once, as the records' 5 s
