@@ -51,6 +51,11 @@ started=$SECONDS
 mkdir -p "$NODE" "$PIDS" "$LOGS"
 
 # --- the pod network: a bridge of our own, up before CoreDNS binds its gateway address ---------------
+# A bridge and chain left by a node that was never taken down (a killed run) are replaced: one node per
+# machine, as the node's name (the hostname) already makes it.
+if ip link show "$BRIDGE" >/dev/null 2>&1; then log "replacing a $BRIDGE left behind"; ip link delete "$BRIDGE"; fi
+iptables -t nat -D PREROUTING -i "$BRIDGE" -j RRW-NODE 2>/dev/null || true
+iptables -t nat -F RRW-NODE 2>/dev/null && iptables -t nat -X RRW-NODE 2>/dev/null || true
 ip link add "$BRIDGE" type bridge
 ip addr add "$GATEWAY/16" dev "$BRIDGE"
 ip link set "$BRIDGE" up
