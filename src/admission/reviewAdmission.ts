@@ -11,6 +11,7 @@ import { validateStatefulSet } from './validateStatefulSet.js';
 import { enabledLabel } from '../rules/replicationNames.js';
 import { replicas } from '../rules/validateReplicas.js';
 import { redisSetup } from '../rules/redisSetup.js';
+import { configMapsToRead, type ConfigMaps } from '../rules/configFileEntries.js';
 
 export type Endpoint = 'mutate' | 'validate';
 
@@ -20,6 +21,12 @@ export interface ReviewContext {
   parent?: V1StatefulSet;
   /** For a StatefulSet write: its governing Service (spec.serviceName), read by the caller; null when there is none. */
   service?: V1Service | null;
+  /**
+   * For a StatefulSet write: the ConfigMaps its Redis container mounts (`readsFor`), read by the caller, by
+   * name; null for one that does not exist. One left out was not read: the user's config file is checked
+   * only as far as the ConfigMaps given hold it.
+   */
+  configMaps?: ConfigMaps;
 }
 
 /** Whether the request is `kubectl scale` (or an HPA) on a StatefulSet: the only way to change replicas without labels in sight. */
@@ -43,18 +50,30 @@ export interface ObjectKey {
   name: string;
 }
 
+/** What the core asks the caller to read for one request; see `readsFor`. */
+export interface Reads {
+  parent?: ObjectKey;
+  service?: ObjectKey;
+  configMaps?: ObjectKey[];
+}
+
 /**
  * What the core needs read from the cluster to decide `request` (it does no I/O itself): the parent of
- * a StatefulSet scale, and the governing Service of a labeled StatefulSet being validated.
+ * a StatefulSet scale; the governing Service of a labeled StatefulSet being validated; and, on both
+ * endpoints, the ConfigMaps its Redis container mounts when its start names a config file (the file's
+ * `port` shapes the mutation, its other lines the validation). The answers go into `ReviewContext`.
  */
-export function readsFor(endpoint: Endpoint, request: AdmissionRequest): { parent?: ObjectKey; service?: ObjectKey } {
-  if (endpoint !== 'validate') return {};
+export function readsFor(endpoint: Endpoint, request: AdmissionRequest): Reads {
   const namespace = request.namespace ?? 'default';
-  if (isStatefulSetScale(request)) return request.name === undefined ? {} : { parent: { namespace, name: request.name } };
+  if (isStatefulSetScale(request)) return endpoint === 'validate' && request.name !== undefined ? { parent: { namespace, name: request.name } } : {};
   const sts = request.object as V1StatefulSet | undefined;
-  const service = sts?.spec?.serviceName;
-  if (!isObjectWrite(request, 'apps', 'statefulsets') || !isReplicationEnabled(sts) || typeof service !== 'string' || service === '') return {};
-  return { service: { namespace, name: service } };
+  if (!isObjectWrite(request, 'apps', 'statefulsets') || !isReplicationEnabled(sts) || !sts) return {};
+  const service = sts.spec?.serviceName;
+  const configMaps = configMapsToRead(sts).map((name) => ({ namespace, name }));
+  return {
+    ...(endpoint === 'validate' && typeof service === 'string' && service !== '' ? { service: { namespace, name: service } } : {}),
+    ...(configMaps.length > 0 ? { configMaps } : {}),
+  };
 }
 
 export function isReplicationEnabled(sts: V1StatefulSet | undefined | null): boolean {
@@ -80,7 +99,7 @@ export function decideAdmission(endpoint: Endpoint, request: AdmissionRequest, c
     policy: selection.policy,
     namespace,
     operation: request.operation,
-    setup: redisSetup(sts, selection.policy),
+    setup: redisSetup(sts, selection.policy, context.configMaps),
     ...(context.service === undefined ? {} : { service: context.service }),
   };
   const findings = validateStatefulSet(sts, ruleContext);

@@ -4,6 +4,7 @@ import type { AdmissionRequest } from '../admission/admissionReview.js';
 import { denialMessage, warningTexts } from '../admission/admissionResponse.js';
 import { decideAdmission } from '../admission/reviewAdmission.js';
 import type { EffectivePolicy } from '../policy/replicationPolicy.js';
+import type { ConfigMaps } from '../rules/configFileEntries.js';
 
 /** What the API server would make of a StatefulSet, as far as this webhook decides it. */
 export interface Admission {
@@ -34,16 +35,28 @@ function createRequest(sts: V1StatefulSet, namespace: string): AdmissionRequest 
  * A CREATE as the API server runs it: the mutating webhook, its patch applied, then the validating
  * webhook on the mutated object. The same core answers both calls, so this verdict is the cluster's.
  * The object's namespace is filled in first, as the API server does before admission. `service` is the
- * governing Service as the cluster would hold it (null: none), when known.
+ * governing Service as the cluster would hold it (null: none), when known; `configMaps` the ConfigMaps its
+ * Redis container mounts, likewise (see ReviewContext), which both webhooks read.
  */
-export function admitStatefulSet(sts: V1StatefulSet, namespace: string, policies: readonly EffectivePolicy[], service?: V1Service | null): Admission {
+export function admitStatefulSet(
+  sts: V1StatefulSet,
+  namespace: string,
+  policies: readonly EffectivePolicy[],
+  service?: V1Service | null,
+  configMaps?: ConfigMaps,
+): Admission {
   const submitted: V1StatefulSet = { ...sts, metadata: { ...sts.metadata, namespace } };
-  const mutation = decideAdmission('mutate', createRequest(submitted, namespace), { policies });
+  const read = configMaps === undefined ? {} : { configMaps };
+  const mutation = decideAdmission('mutate', createRequest(submitted, namespace), { policies, ...read });
   const warnings = warningTexts(mutation);
   const refusal = denialMessage(mutation);
   if (refusal !== undefined) return { allowed: false, message: refusal, warnings, patch: [] };
   const mutated = fastJsonPatch.applyPatch(structuredClone(submitted), mutation.patch, true, false).newDocument;
-  const validation = decideAdmission('validate', createRequest(mutated, namespace), { policies, ...(service === undefined ? {} : { service }) });
+  const validation = decideAdmission('validate', createRequest(mutated, namespace), {
+    policies,
+    ...read,
+    ...(service === undefined ? {} : { service }),
+  });
   warnings.push(...warningTexts(validation));
   const message = denialMessage(validation);
   return { allowed: message === undefined, ...(message === undefined ? {} : { message }), warnings, patch: mutation.patch };

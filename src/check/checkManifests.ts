@@ -1,7 +1,8 @@
-import type { KubernetesObject, V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import type { KubernetesObject, V1ConfigMap, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import type { Operation as PatchOperation } from 'fast-json-patch';
 import { isReplicationEnabled } from '../admission/reviewAdmission.js';
 import type { EffectivePolicy } from '../policy/replicationPolicy.js';
+import { configMapsToRead, type ConfigMaps } from '../rules/configFileEntries.js';
 import { admitStatefulSet } from './admitStatefulSet.js';
 import type { ManifestObject } from './parseManifests.js';
 
@@ -40,10 +41,11 @@ function checkStatefulSet(
   namespace: string,
   policies: readonly EffectivePolicy[],
   service: V1Service | null,
+  configMaps: ConfigMaps,
 ): StatefulSetCheck {
   const name = sts.metadata?.name ?? '(unnamed)';
   if (!isReplicationEnabled(sts)) return { where, namespace, name, verdict: 'not ours', warnings: [], patch: [] };
-  const admission = admitStatefulSet(sts, namespace, policies, service);
+  const admission = admitStatefulSet(sts, namespace, policies, service, configMaps);
   const verdict = !admission.allowed ? 'denied' : admission.warnings.length > 0 ? 'warned' : 'allowed';
   return {
     where,
@@ -58,7 +60,8 @@ function checkStatefulSet(
 
 /**
  * Every StatefulSet of a manifest stream through admission, as if created in an empty cluster that
- * holds the stream's other objects: its governing Service is the one in the stream, or none.
+ * holds the stream's other objects: its governing Service is the one in the stream, or none; so are the
+ * ConfigMaps its Redis container mounts, whose config file the rules then read.
  * `defaultNamespace` stands in for `kubectl apply -n` for objects that name no namespace.
  */
 export function checkManifests(
@@ -70,13 +73,19 @@ export function checkManifests(
   const report: CheckReport = { source, statefulSets: [], ignored: {} };
   // An empty namespace is no namespace, for kubectl as for the API server.
   const namespaceOf = (object: KubernetesObject) => object.metadata?.namespace || defaultNamespace;
-  const services = objects.filter(({ object }) => object.kind === 'Service' && object.apiVersion === 'v1').map(({ object }) => object as V1Service);
+  const ofKind = (kind: string) => objects.filter(({ object }) => object.kind === kind && object.apiVersion === 'v1').map(({ object }) => object);
+  const services = ofKind('Service') as V1Service[];
+  const inputConfigMaps = ofKind('ConfigMap') as V1ConfigMap[];
   for (const { where, object } of objects) {
     if (isStatefulSet(object)) {
-      const namespace = namespaceOf(object);
-      const serviceName = (object as V1StatefulSet).spec?.serviceName;
+      const sts = object as V1StatefulSet;
+      const namespace = namespaceOf(sts);
+      const serviceName = sts.spec?.serviceName;
       const service = services.find((s) => s.metadata?.name === serviceName && namespaceOf(s) === namespace) ?? null;
-      report.statefulSets.push(checkStatefulSet(object, where, namespace, policies, service));
+      const configMaps = new Map(
+        configMapsToRead(sts).map((name) => [name, inputConfigMaps.find((c) => c.metadata?.name === name && namespaceOf(c) === namespace) ?? null]),
+      );
+      report.statefulSets.push(checkStatefulSet(sts, where, namespace, policies, service, configMaps));
     } else {
       const kind = ignoredKind(object);
       report.ignored[kind] = (report.ignored[kind] ?? 0) + 1;

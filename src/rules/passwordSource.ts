@@ -36,8 +36,8 @@ function fromEnv(container: V1Container, name: string, field: string, containerF
 
 /**
  * Every password the user set where the webhook can see it: `--requirepass` on the server's command
- * line (usually `$(VAR)` from a Secret), `requirepass` in the config annotation, bitnami/redis's
- * REDIS_PASSWORD.
+ * line (usually `$(VAR)` from a Secret), `requirepass` in the config annotation, `requirepass` or
+ * `masterauth` in their config file, bitnami/redis's REDIS_PASSWORD.
  */
 export function userPasswords(sts: V1StatefulSet, start: RedisStart | undefined, config: readonly ConfigEntry[]): PasswordSource[] {
   const container = redisContainer(sts);
@@ -47,7 +47,13 @@ export function userPasswords(sts: V1StatefulSet, start: RedisStart | undefined,
   for (const entry of config.filter((e) => e.key === 'requirepass')) {
     const name = reference.exec(entry.value)?.[1];
     if (entry.placement === 'arguments' && name !== undefined) found.push(fromEnv(container, name, entry.field, containerField));
-    else found.push({ kind: 'unusable', field: entry.field, found: 'a password written into the manifest (requirepass)' });
+    else if (entry.placement !== 'file')
+      found.push({ kind: 'unusable', field: entry.field, found: 'a password written into the manifest (requirepass)' });
+  }
+  // A config file is not expanded by Kubernetes: whatever it says is the password itself, in plain sight
+  // in the ConfigMap, and one the webhook cannot hand to the followers (masterauth) or the probes.
+  for (const entry of config.filter((e) => e.placement === 'file' && (e.key === 'requirepass' || e.key === 'masterauth'))) {
+    found.push({ kind: 'unusable', field: entry.field, found: `a password written into a ConfigMap (${entry.key})` });
   }
   if (start?.kind === 'bitnami-env' && (container.env ?? []).some((e) => e?.name === 'REDIS_PASSWORD')) {
     found.push(fromEnv(container, 'REDIS_PASSWORD', `${containerField}.env`, containerField));

@@ -10,16 +10,19 @@ export interface ConfigEntry {
   value: string;
   field: string;
   /**
-   * `rendered`: goes into the rendered redis.conf (the annotation; bitnami/redis env, whose entrypoint the
+   * In the order redis-server applies them, later winning: `file`: the user's own config file (read from a
+   * ConfigMap, see configFileEntries), which the rendered redis.conf includes. `rendered`: goes into the
+   * rendered redis.conf after that include (the annotation; bitnami/redis env, whose entrypoint the
    * webhook replaces). `arguments`: stays on the server's command line, which redis-server applies last.
    */
-  placement: 'rendered' | 'arguments';
+  placement: 'file' | 'rendered' | 'arguments';
 }
 
 /**
  * The user's own Redis configuration, as far as the object shows it: redis.conf lines in the
  * `redis-replication/config` annotation, the env of a bitnami/redis container configured by env, and the
- * `--key value` options of the server's start. Files the start names are read by Redis, not here.
+ * `--key value` options of the server's start. The file the start names is not in the object:
+ * configFileEntries reads it from ConfigMaps.
  */
 export function userConfig(sts: V1StatefulSet, start: RedisStart | undefined = redisStart(sts)): ConfigEntry[] {
   const entries: ConfigEntry[] = [];
@@ -50,11 +53,16 @@ export function userConfig(sts: V1StatefulSet, start: RedisStart | undefined = r
   return entries;
 }
 
-/** The last value the user gives `key`: redis-server lets the last one win, and arguments come after every file. */
+const placementOrder: Record<ConfigEntry['placement'], number> = { file: 0, rendered: 1, arguments: 2 };
+
+/**
+ * The last value the user gives `key`: redis-server lets the last one win; the rendered config's own lines
+ * come after the include of the user's file, and arguments after every file. Within a placement, entries
+ * keep their order (a file's includes expanded where they stand).
+ */
 export function lastValue(entries: readonly ConfigEntry[], key: string): ConfigEntry | undefined {
-  const placementOrder = (e: ConfigEntry) => (e.placement === 'arguments' ? 1 : 0);
   return [...entries]
     .filter((e) => e.key === key)
-    .sort((a, b) => placementOrder(a) - placementOrder(b))
+    .sort((a, b) => placementOrder[a.placement] - placementOrder[b.placement])
     .pop();
 }

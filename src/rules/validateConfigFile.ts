@@ -15,6 +15,8 @@ function onVolume(path: string, mounts: readonly V1VolumeMount[]): boolean {
 /**
  * A config file that Redis is told to read but that is on none of the Redis container's volumes (nor in
  * the image) cannot be there when the pod starts: seen with a ConfigMap mounted on another container.
+ * What reading a ConfigMap-backed file found is reported here too: a line redis-server would refuse, an
+ * include cycle, and (advisory) a ConfigMap or key not there yet, so the file went unchecked.
  */
 export const configFile: Validator = {
   name: 'configFile',
@@ -29,12 +31,13 @@ export const configFile: Validator = {
         : []),
       ...setup.config.filter((e) => fileKeys.has(e.key)).map((e) => ({ path: e.value.replace(/^"|"$/g, ''), field: e.field })),
     ];
-    return files
+    const unreachable = files
       .filter((f) => (f.path.startsWith('/') ? !onVolume(f.path, mounts) && !shipped.includes(f.path) : true))
       .map((f) => ({
         field: f.field,
         found: `container ${container.name} reads ${f.path}, which is on none of its volumes${f.path.startsWith('/') ? '' : ' (a relative path, resolved against the working directory)'}`,
         allowed: `an absolute path on a volume mounted in container ${container.name}, e.g. a ConfigMap volume with mountPath ${f.path.startsWith('/') ? f.path.slice(0, f.path.lastIndexOf('/')) || '/' : '/etc/redis'}`,
       }));
+    return [...unreachable, ...setup.configFileFindings];
   },
 };
