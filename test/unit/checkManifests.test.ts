@@ -162,3 +162,69 @@ describe('checkManifests', () => {
     expect(checkPassed(report)).toBe(true);
   });
 });
+
+describe("checkManifests: the Redis config file from the input's ConfigMap", () => {
+  // As the corpus has them: `redis-server /etc/redis/redis.conf`, the file a subPath mount of a ConfigMap key.
+  const statefulSet = () => {
+    const sts = sampleStatefulSet();
+    Object.assign(sts.spec!.template.spec!.containers[0], {
+      command: ['redis-server', '/etc/redis/redis.conf'],
+      volumeMounts: [{ name: 'config', mountPath: '/etc/redis/redis.conf', subPath: 'redis.conf' }],
+    });
+    sts.spec!.template.spec!.volumes = [{ name: 'config', configMap: { name: 'redis-config' } }];
+    return stringify(sts);
+  };
+  const headless = stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'cache-headless' }, spec: { clusterIP: 'None' } });
+  const configMap = (text: string, namespace = 'default') =>
+    stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'redis-config', namespace }, data: { 'redis.conf': text } });
+  const check = (...documents: string[]) => checkManifests('in.yaml', objects(documents.join('---\n')), policies, 'default').statefulSets[0];
+
+  test.each([
+    [
+      'a TLS-only config',
+      'bind 0.0.0.0\nport 0\ntls-port 6379\n',
+      [
+        'ConfigMap redis-config key redis.conf line 2: found port 0; allowed plain TCP',
+        'ConfigMap redis-config key redis.conf line 3: found tls-port 6379',
+        '[rule tls]',
+      ],
+    ],
+    [
+      'protected-mode yes with no password',
+      'protected-mode yes\n',
+      [
+        "ConfigMap redis-config key redis.conf line 1: found protected-mode yes without a password: Redis then refuses the followers' connections; allowed a password from a Secret",
+        '[rule auth]',
+      ],
+    ],
+    [
+      'a literal requirepass',
+      'appendonly yes\nrequirepass "s3cret"\n',
+      [
+        'ConfigMap redis-config key redis.conf line 2: found a password written into a ConfigMap (requirepass); allowed a password from a Secret',
+        '[rule auth]',
+      ],
+    ],
+  ])('refuses %s, with the ConfigMap in the input', (_name, text, expected) => {
+    const result = check(statefulSet(), headless, configMap(text));
+    expect(result.verdict).toBe('denied');
+    for (const part of expected) expect(result.message).toContain(part);
+  });
+
+  test('admits a config file the rules accept', () => {
+    expect(check(statefulSet(), headless, configMap('maxmemory 200mb\nappendonly yes\n'))).toMatchObject({ verdict: 'allowed', warnings: [] });
+  });
+
+  test.each([
+    ['absent from the input', ''],
+    ['only in another namespace', configMap('port 0\n', 'other')],
+  ])('warns when the ConfigMap is %s: its file could not be checked', (_name, other) => {
+    const result = check(...[statefulSet(), headless, other].filter((d) => d !== ''));
+    expect(result.verdict).toBe('warned');
+    expect(result.warnings).toEqual([
+      expect.stringContaining(
+        'spec.template.spec.volumes[0].configMap.name: found ConfigMap redis-config, which does not exist yet, so the rules could not check /etc/redis/redis.conf; allowed ConfigMap redis-config created before the StatefulSet, or in the same apply',
+      ),
+    ]);
+  });
+});

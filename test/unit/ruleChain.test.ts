@@ -2,6 +2,7 @@ import type { V1StatefulSet } from '@kubernetes/client-node';
 import fastJsonPatch from 'fast-json-patch';
 import { admitStatefulSet } from '../../src/check/admitStatefulSet.js';
 import { defaultPolicy } from '../../src/policy/defaultPolicy.js';
+import type { ConfigMaps } from '../../src/rules/configFileEntries.js';
 import { sampleStatefulSet } from '../fixtures/statefulSet.js';
 
 // Each rule of src/rules/ruleChain.ts on the manifest forms it exists for, through mutation and validation
@@ -145,4 +146,129 @@ test('the password comes from the Secret the container already uses, for the ini
   });
   const init = admission.patch.find((op) => op.path === '/spec/template/spec/initContainers') as { value: { env: unknown[] }[] };
   expect(init.value[0].env).toContainEqual({ name: 'REDIS_PASSWORD', valueFrom: reference });
+});
+
+describe("the user's config file, from a ConfigMap", () => {
+  // `redis-server /etc/redis/redis.conf` through the image's entrypoint, the file from ConfigMap redis-config.
+  function withConfigFile(edit: (sts: V1StatefulSet) => void): V1StatefulSet {
+    const sts = sampleStatefulSet();
+    Object.assign(redis(sts), { args: ['/etc/redis/redis.conf'], volumeMounts: [{ name: 'conf', mountPath: '/etc/redis' }] });
+    sts.spec!.template.spec!.volumes = [{ name: 'conf', configMap: { name: 'redis-config' } }];
+    edit(sts);
+    return sts;
+  }
+  const configMap = (text: string): ConfigMaps =>
+    new Map([['redis-config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'redis-config' }, data: { 'redis.conf': text } }]]);
+  const admit = (text: string, edit: (sts: V1StatefulSet) => void = () => undefined) =>
+    admitStatefulSet(withConfigFile(edit), 'default', [defaultPolicy], headless, configMap(text));
+  const line = (n: number) => `ConfigMap redis-config key redis.conf line ${n}`;
+  const fromSecret = (s: V1StatefulSet) =>
+    Object.assign(redis(s), {
+      args: ['/etc/redis/redis.conf', '--requirepass', '$(PW)'],
+      env: [{ name: 'PW', valueFrom: { secretKeyRef: { name: 'mine', key: 'pw' } } }],
+    });
+
+  test.each<[string, string, string[]]>([
+    ['TLS only', 'port 0\ntls-port 6379', [`${line(1)}: found port 0; allowed plain TCP`, `${line(2)}: found tls-port 6379;`, '[rule tls]']],
+    [
+      'a password written into the file',
+      '# auth\nrequirepass "s3cret"',
+      [`${line(2)}: found a password written into a ConfigMap (requirepass); allowed a password from a Secret`, '[rule auth]'],
+    ],
+    ['masterauth written into the file', 'masterauth s3cret', [`${line(1)}: found a password written into a ConfigMap (masterauth)`, '[rule auth]']],
+    [
+      'protected-mode yes with no password',
+      'Protected-Mode yes',
+      [
+        `${line(1)}: found protected-mode yes without a password: Redis then refuses the followers' connections; allowed a password from a Secret`,
+        '[rule auth]',
+      ],
+    ],
+    [
+      'replicaof of its own',
+      'slaveof redis-0 6379',
+      [`${line(1)}: found slaveof redis-0 6379; allowed no replicaof/slaveof of your own`, '[rule replicaof]'],
+    ],
+    ['Redis Cluster', 'cluster-enabled yes', [`${line(1)}: found cluster-enabled yes; allowed standalone Redis`, '[rule clusterMode]']],
+    [
+      'every kind of persistence off',
+      'appendonly no\nsave ""',
+      [`${line(2)}: found appendonly no and save "": every kind of persistence off`, '[rule persistence]'],
+    ],
+    [
+      'a line redis-server would refuse',
+      "maxmemory 1mb\nrequirepass 'abc",
+      [
+        `${line(2)}: found "requirepass 'abc": Unbalanced quotes in configuration line (redis-server refuses to start on /etc/redis/redis.conf)`,
+        '[rule configFile]',
+      ],
+    ],
+    [
+      'an include of a file on no volume',
+      'include /opt/redis/extra.conf',
+      [`${line(1)}: found container redis reads /opt/redis/extra.conf, which is on none of its volumes`, '[rule configFile]'],
+    ],
+  ])('%s is refused, naming the ConfigMap, key and line', (_name, text, expected) => {
+    const admission = admit(text);
+    expect(admission.allowed).toBe(false);
+    for (const part of expected) expect(admission.message).toContain(part);
+  });
+
+  test.each<[string, string, (sts: V1StatefulSet) => void]>([
+    ['protected-mode yes with a password from a Secret', 'protected-mode yes', fromSecret],
+    [
+      'protected-mode yes turned off by an argument, which redis-server applies after the file',
+      'protected-mode yes',
+      (s) => redis(s).args!.push('--protected-mode', 'no'),
+    ],
+    [
+      'persistence off in the file, on again in the annotation, which the rendered config sets after the include',
+      'appendonly no\nsave ""',
+      (s) => (s.metadata!.annotations = { 'redis-replication/config': 'appendonly yes' }),
+    ],
+    // The webhook writes its own dir after the include, so the file's dir never takes effect.
+    ['a dir away from the data volume', 'dir /tmp', () => undefined],
+    [
+      'requirepass in a comment, and TLS settings that are quoted words of another directive',
+      '# requirepass s3cret\nrename-command "tls-port" ""',
+      () => undefined,
+    ],
+  ])('%s is admitted', (_name, text, edit) => {
+    const admission = admit(text, edit);
+    expect(admission.message).toBeUndefined();
+    expect(admission.warnings).toEqual([]);
+  });
+
+  test("the file's port is carried to the probes, the init container and the container port", () => {
+    const { allowed, patch } = admit('port 6380');
+    expect(allowed).toBe(true);
+    const text = JSON.stringify(patch);
+    expect(text).toContain('{"name":"REDIS_PORT","value":"6380"}');
+    expect(text).toContain('"containerPort":6380');
+    expect(text).not.toContain('6379');
+  });
+
+  test("a ConfigMap that does not exist yet: admitted, with a warning that the file's rules were not checked", () => {
+    const admission = admitStatefulSet(
+      withConfigFile(() => undefined),
+      'default',
+      [defaultPolicy],
+      headless,
+      new Map([['redis-config', null]]),
+    );
+    expect(admission.allowed).toBe(true);
+    expect(admission.warnings.join('\n')).toContain(
+      'spec.template.spec.volumes[0].configMap.name: found ConfigMap redis-config, which does not exist yet, so the rules could not check /etc/redis/redis.conf',
+    );
+  });
+
+  test('ConfigMaps not looked up: the file is not read, and nothing is said', () => {
+    const admission = admitStatefulSet(
+      withConfigFile(() => undefined),
+      'default',
+      [defaultPolicy],
+      headless,
+    );
+    expect(admission).toMatchObject({ allowed: true, warnings: [] });
+  });
 });
