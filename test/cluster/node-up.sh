@@ -56,7 +56,11 @@ mkdir -p "$NODE" "$PIDS" "$LOGS"
 if ip link show "$BRIDGE" >/dev/null 2>&1; then log "replacing a $BRIDGE left behind"; ip link delete "$BRIDGE"; fi
 iptables -t nat -D PREROUTING -i "$BRIDGE" -j RRW-NODE 2>/dev/null || true
 iptables -t nat -F RRW-NODE 2>/dev/null && iptables -t nat -X RRW-NODE 2>/dev/null || true
-ip link add "$BRIDGE" type bridge
+# A fixed MAC address, as docker0 has: a bridge without one takes the lowest of its ports' addresses and
+# changes it when that pod's veth goes, and every pod's ARP entry for the gateway then points nowhere
+# until it is probed again (10 s of DNS queries lost: Sentinels stalled in a lookup and went into TILT
+# again and again, seen in whole-suite runs while an earlier test's pods were being deleted).
+ip link add "$BRIDGE" address 02:72:72:77:00:01 type bridge
 ip addr add "$GATEWAY/16" dev "$BRIDGE"
 ip link set "$BRIDGE" up
 # Pods reach the API server as in-cluster clients do, at the `kubernetes` Service (10.0.0.1:443): with no
