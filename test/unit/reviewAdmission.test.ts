@@ -1,6 +1,6 @@
 import fastJsonPatch from 'fast-json-patch';
 import type { V1StatefulSet } from '@kubernetes/client-node';
-import { reviewAdmission } from '../../src/admission/reviewAdmission.js';
+import { readsFor, reviewAdmission } from '../../src/admission/reviewAdmission.js';
 import { defaultPolicy } from '../../src/policy/defaultPolicy.js';
 import type { EffectivePolicy } from '../../src/policy/replicationPolicy.js';
 import { admissionReview, patchOf, sampleStatefulSet, scaleReview } from '../fixtures/statefulSet.js';
@@ -193,5 +193,46 @@ describe('pod security defaults', () => {
     for (const container of [pod.containers[0], pod.initContainers![0]]) {
       expect([container.name, container.securityContext!.runAsUser, container.securityContext!.runAsGroup]).toEqual([container.name, uid, uid]);
     }
+  });
+});
+
+describe('readsFor', () => {
+  const withConfigFile = () => {
+    const sts = sampleStatefulSet();
+    Object.assign(sts.spec!.template.spec!.containers[0], {
+      args: ['/etc/redis/redis.conf'],
+      volumeMounts: [{ name: 'conf', mountPath: '/etc/redis' }],
+    });
+    sts.spec!.template.spec!.volumes = [
+      { name: 'conf', configMap: { name: 'redis-config' } },
+      { name: 'unmounted', configMap: { name: 'other' } },
+    ];
+    return sts;
+  };
+
+  test('asks for the ConfigMaps the Redis container mounts, on both endpoints, when its start names a config file', () => {
+    const request = admissionReview(withConfigFile()).request!;
+    expect(readsFor('validate', request)).toEqual({
+      service: { namespace: 'default', name: 'cache-headless' },
+      configMaps: [{ namespace: 'default', name: 'redis-config' }],
+    });
+    expect(readsFor('mutate', request)).toEqual({ configMaps: [{ namespace: 'default', name: 'redis-config' }] });
+    // The wired object the validating webhook sees still names the user's file (recorded by the init container).
+    const { patched } = applyMutation(withConfigFile());
+    expect(readsFor('validate', admissionReview(patched).request!).configMaps).toEqual([{ namespace: 'default', name: 'redis-config' }]);
+  });
+
+  test('asks for no ConfigMap when the start names no config file', () => {
+    expect(readsFor('mutate', admissionReview(sampleStatefulSet()).request!)).toEqual({});
+  });
+
+  test('what the caller read decides: a file refused, a ConfigMap missing only warned about', () => {
+    const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'redis-config' }, data: { 'redis.conf': 'tls-port 6379' } };
+    const refused = reviewAdmission('validate', admissionReview(withConfigFile()), { policies, configMaps: new Map([['redis-config', configMap]]) });
+    expect(refused.response!.allowed).toBe(false);
+    expect(refused.response!.status!.message).toContain('ConfigMap redis-config key redis.conf line 1: found tls-port 6379');
+    const missing = reviewAdmission('validate', admissionReview(withConfigFile()), { policies, configMaps: new Map([['redis-config', null]]) });
+    expect(missing.response!.allowed).toBe(true);
+    expect(missing.response!.warnings!.join('\n')).toContain('found ConfigMap redis-config, which does not exist yet');
   });
 });

@@ -239,13 +239,20 @@ describe("the user's config file, from a ConfigMap", () => {
     expect(admission.warnings).toEqual([]);
   });
 
-  test("the file's port is carried to the probes, the init container and the container port", () => {
+  test("the file's port is carried to the probes, the init container and the container port, and a second pass changes nothing", () => {
     const { allowed, patch } = admit('port 6380');
     expect(allowed).toBe(true);
     const text = JSON.stringify(patch);
     expect(text).toContain('{"name":"REDIS_PORT","value":"6380"}');
     expect(text).toContain('"containerPort":6380');
     expect(text).not.toContain('6379');
+    const stored = fastJsonPatch.applyPatch(
+      withConfigFile(() => undefined),
+      patch,
+      true,
+      false,
+    ).newDocument;
+    expect(admitStatefulSet(stored, 'default', [defaultPolicy], headless, configMap('port 6380'))).toMatchObject({ allowed: true, patch: [] });
   });
 
   test("a ConfigMap that does not exist yet: admitted, with a warning that the file's rules were not checked", () => {
