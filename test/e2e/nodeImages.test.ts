@@ -1,6 +1,6 @@
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { eventually } from '../fixtures/eventually.js';
-import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
+import { createNamespaceForPods, kubectl, kubectlOk } from '../fixtures/kubectl.js';
 import { describePods, execIn, pod, podsReady } from '../fixtures/nodePods.js';
 
 // The node's images (test/cluster/images.sh) start as the official ones do: their entrypoint prepends
@@ -35,7 +35,7 @@ const pods = [
 ];
 
 beforeAll(async () => {
-  await kubectlOk(['create', 'namespace', ns]);
+  await createNamespaceForPods(ns);
   await kubectlOk(['apply', '-n', ns, '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [config, ...pods] }));
   await podsReady(ns, 'test=images', pods.length, 180_000);
 }, 200_000);
