@@ -1,7 +1,8 @@
-import type { V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import { isDenied } from '../admission/admissionDecision.js';
 import type { AdmissionHandler } from '../hosting/admissionExchange.js';
-import { decideAdmission, readsFor, type Endpoint, type ReviewContext } from '../admission/reviewAdmission.js';
+import { decideAdmission, readsFor, type Endpoint, type ObjectKey, type ReviewContext } from '../admission/reviewAdmission.js';
+import type { ConfigMaps } from '../rules/configFileEntries.js';
 import { errorMessage } from '../errorMessage.js';
 import type { EffectivePolicy } from '../policy/replicationPolicy.js';
 import type { ClusterReads } from './clusterReads.js';
@@ -14,7 +15,9 @@ import { log } from './log.js';
  * API (kubernetes/kubernetes#113594), where a failed read rejects, which the HTTP layer answers with 500
  * so the webhook's failurePolicy decides. The governing Service likewise comes from the watched Services
  * when they hold it; when it cannot be read, its check is left out and the failure logged. A denial that rests on
- * a watched copy is confirmed with a read, since a watch may be a moment behind.
+ * a watched copy is confirmed with a read, since a watch may be a moment behind. The ConfigMaps holding the
+ * user's config file are read on every such review, never kept: a watch would hold every ConfigMap of the
+ * cluster in memory for the few that Redis containers mount.
  */
 export function admissionHandler(
   endpoint: Endpoint,
@@ -26,6 +29,7 @@ export function admissionHandler(
     const request = review.request!;
     const reads = readsFor(endpoint, request);
     const context: ReviewContext = { policies: policies() };
+    if (reads.configMaps && cluster.configMap) context.configMaps = await readConfigMaps(cluster.configMap, reads.configMaps, request.uid);
     if (reads.parent) {
       const { namespace, name } = reads.parent;
       // The watched labeled StatefulSets answer without a round trip: a StatefulSet not among them is not ours.
@@ -59,4 +63,32 @@ export function admissionHandler(
     }
     return decideAdmission(endpoint, request, context);
   };
+}
+
+/**
+ * The ConfigMaps asked for, by name: null for one that does not exist. One that cannot be read (no RBAC,
+ * the API unreachable) is left out, so the core checks the file only as far as it was read, and the
+ * failure is logged; the init script still checks the file when the pod starts.
+ */
+async function readConfigMaps(
+  read: (namespace: string, name: string) => Promise<V1ConfigMap | undefined>,
+  keys: readonly ObjectKey[],
+  uid: string,
+): Promise<ConfigMaps> {
+  const answers = await Promise.all(
+    keys.map(({ namespace, name }) =>
+      read(namespace, name).then(
+        (configMap): [string, V1ConfigMap | null] => [name, configMap ?? null],
+        (error: unknown) => {
+          log('warn', 'ConfigMap not read; the config file it holds is left unchecked', {
+            uid,
+            configMap: `${namespace}/${name}`,
+            error: errorMessage(error),
+          });
+          return undefined;
+        },
+      ),
+    ),
+  );
+  return new Map(answers.filter((answer) => answer !== undefined));
 }

@@ -1,4 +1,4 @@
-import type { V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import { apiConnection } from '../kubernetes/apiConnection.js';
 import { orAbsent } from '../kubernetes/kubernetesClient.js';
 
@@ -7,10 +7,16 @@ export interface ClusterReads {
   statefulSet(namespace: string, name: string): Promise<V1StatefulSet | undefined>;
   /** Absent when the webhook was not asked to read Services (serve --check-services). */
   service?(namespace: string, name: string): Promise<V1Service | undefined>;
+  /** Absent when the webhook was not asked to read ConfigMaps (serve --check-config-files). */
+  configMap?: (namespace: string, name: string) => Promise<V1ConfigMap | undefined>;
 }
 
 /** The reads through the Kubernetes API (apiConnection: in-cluster config, or KUBECONFIG / ~/.kube/config). */
-export function kubernetesClusterReads(options: { services: boolean; onRead?: (object: 'statefulset' | 'service') => void }): ClusterReads {
+export function kubernetesClusterReads(options: {
+  services: boolean;
+  configMaps: boolean;
+  onRead?: (object: 'statefulset' | 'service' | 'configmap') => void;
+}): ClusterReads {
   const connection = apiConnection();
   const read = <T>(path: string) => orAbsent(connection.get<T>(path));
   const segment = encodeURIComponent;
@@ -24,6 +30,14 @@ export function kubernetesClusterReads(options: { services: boolean; onRead?: (o
           service: (namespace: string, name: string) => {
             options.onRead?.('service');
             return read<V1Service>(`/api/v1/namespaces/${segment(namespace)}/services/${segment(name)}`);
+          },
+        }
+      : {}),
+    ...(options.configMaps
+      ? {
+          configMap: (namespace: string, name: string) => {
+            options.onRead?.('configmap');
+            return read<V1ConfigMap>(`/api/v1/namespaces/${segment(namespace)}/configmaps/${segment(name)}`);
           },
         }
       : {}),

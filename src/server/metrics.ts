@@ -51,7 +51,7 @@ export function webhookMetrics(): WebhookMetrics {
     }),
     apiReads: new Counter({
       name: 'redis_replication_webhook_api_reads_total',
-      help: "Objects read through the Kubernetes API to answer an admission (a scale's StatefulSet, a governing Service); with --watch-statefulsets, scales of StatefulSets not labeled read none.",
+      help: "Objects read through the Kubernetes API to answer an admission (a scale's StatefulSet, a governing Service, a ConfigMap holding the Redis config file); with --watch-statefulsets, scales of StatefulSets not labeled read none.",
       labelNames: ['object'],
       registers: [registry],
     }),

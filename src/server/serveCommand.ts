@@ -48,6 +48,10 @@ Options:
                              when validating it: one that is not headless is refused, a missing
                              one warned about; the Services are kept in memory from a watch
                              (name, clusterIP and type only; list and watch services)
+  --check-config-files       read the ConfigMaps a labeled StatefulSet's Redis container mounts
+                             when its start names a config file, on every review of it, so the
+                             file's lines are judged like the redis-replication/config annotation
+                             (get configmaps); a ConfigMap not there yet is warned about
   --audit-interval D         audit every labeled StatefulSet the cluster stores and publish one
                              PolicyReport (wgpolicyk8s.io/v1alpha2) per namespace: after every
                              change of one, of the policies (or with --check-services of a
@@ -76,6 +80,7 @@ const options = {
   policies: { type: 'string' },
   'watch-cluster-policies': { type: 'boolean', default: false },
   'check-services': { type: 'boolean', default: false },
+  'check-config-files': { type: 'boolean', default: false },
   'watch-statefulsets': { type: 'boolean', default: false },
   'audit-interval': { type: 'string' },
   'label-leaders': { type: 'string' },
@@ -160,7 +165,11 @@ export const serveCommand: Command = {
       },
       clusterPolicies,
     );
-    const cluster = kubernetesClusterReads({ services: values['check-services'], onRead: (object) => metrics.apiReads.inc({ object }) });
+    const cluster = kubernetesClusterReads({
+      services: values['check-services'],
+      configMaps: values['check-config-files'],
+      onRead: (object) => metrics.apiReads.inc({ object }),
+    });
     const leaderIntervalMs = values['label-leaders'] === undefined ? undefined : durationMs('label-leaders', values['label-leaders'], 100);
     const labeledStatefulSets =
       values['watch-statefulsets'] || auditIntervalMs !== undefined || leaderIntervalMs !== undefined ? watchedLabeledStatefulSets() : undefined;

@@ -32,7 +32,7 @@ else
   echo "$port" >"$DIR/port"
   # setsid: the webhook outlives this shell, like the control plane does; webhook-down.sh stops it.
   setsid node "$REPO/dist/cli.js" serve --host 127.0.0.1 --port "$port" --dev-cert-dir "$DIR" \
-    --policies "$POLICIES" --watch-cluster-policies --check-services --watch-statefulsets --shutdown-grace-seconds 2 </dev/null >"$STATE/logs/webhook.log" 2>&1 &
+    --policies "$POLICIES" --watch-cluster-policies --check-services --check-config-files --watch-statefulsets --shutdown-grace-seconds 2 </dev/null >"$STATE/logs/webhook.log" 2>&1 &
   echo $! >"$DIR/pid"
   for _ in $(seq 1 100); do ready && break; sleep 0.1; done
   ready || { log "webhook did not become ready:"; tail -n 20 "$STATE/logs/webhook.log" >&2; exit 1; }

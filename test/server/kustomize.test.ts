@@ -143,11 +143,12 @@ describe('base', () => {
     );
   });
 
-  test('RBAC: the Deployment account may get StatefulSets and Services and read ReplicationPolicies, nothing else', async () => {
+  test('RBAC: the Deployment account may get StatefulSets, Services and ConfigMaps and read ReplicationPolicies, nothing else', async () => {
     const docs = await build('kustomize/base');
     expect(one(docs, 'ClusterRole').rules).toEqual([
       { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
       { apiGroups: ['redis-replication.io'], resources: ['replicationpolicies'], verbs: ['get', 'list', 'watch'] },
     ]);
     const binding = one(docs, 'ClusterRoleBinding');
@@ -196,6 +197,7 @@ describe('base', () => {
       '/policies',
       '--watch-cluster-policies',
       '--check-services',
+      '--check-config-files',
       '--watch-statefulsets',
     ]);
     const mountOf = (path: string) => container.volumeMounts.find((m: Doc) => path.startsWith(`${m.mountPath}/`) || path === m.mountPath);
@@ -331,7 +333,14 @@ describe('overlays', () => {
     expect(service.spec.template.metadata.annotations['autoscaling.knative.dev/min-scale']).toBe('1');
     const container = service.spec.template.spec.containers[0];
     expect(container.args).toEqual(
-      expect.arrayContaining(['serve', '--plain-http', '--watch-statefulsets', '--check-services', '--watch-cluster-policies']),
+      expect.arrayContaining([
+        'serve',
+        '--plain-http',
+        '--watch-statefulsets',
+        '--check-services',
+        '--check-config-files',
+        '--watch-cluster-policies',
+      ]),
     );
     // The policies ConfigMap by its generated name, hash included.
     expect(service.spec.template.spec.volumes[0].configMap.name).toBe(one(docs, 'ConfigMap').metadata.name);

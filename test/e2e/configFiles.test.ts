@@ -1,0 +1,101 @@
+import type { V1StatefulSet } from '@kubernetes/client-node';
+import { stringify } from 'yaml';
+import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
+import { replicationGroupYaml } from '../fixtures/manifest.js';
+import { describePods, podsReady } from '../fixtures/nodePods.js';
+import { assertVerifyPasses } from '../fixtures/replicates.js';
+
+// The Redis container's own config file, from a ConfigMap, judged at admission through the real API
+// server: the webhook runs with --check-config-files (as kustomize/base runs it) and reads the ConfigMaps
+// the container mounts. What the file makes unworkable is refused in kubectl apply's answer, not in the
+// init container's log at pod start; a file's port is carried to the probes and replicaof, on the real node.
+
+const namespaces: string[] = [];
+let counter = 0;
+
+async function namespace(): Promise<string> {
+  counter += 1;
+  const name = `e2e-config-${process.pid}-${counter}`;
+  await kubectlOk(['create', 'namespace', name]);
+  namespaces.push(name);
+  return name;
+}
+
+afterAll(async () => {
+  await Promise.all(namespaces.map((ns) => kubectl(['delete', 'namespace', ns, '--wait=false'])));
+}, 60_000);
+
+function configMapYaml(namespace: string, file: string): string {
+  return stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'redis-config', namespace }, data: { 'redis.conf': file } });
+}
+
+/** A group whose Redis starts from /etc/redis/redis.conf, a key of ConfigMap redis-config. */
+function groupWithConfigFile(namespace: string, name: string): string {
+  return replicationGroupYaml(namespace, name, (sts: V1StatefulSet) => {
+    const pod = sts.spec!.template.spec!;
+    pod.containers[0].command = ['redis-server', '/etc/redis/redis.conf'];
+    pod.containers[0].volumeMounts = [{ name: 'config', mountPath: '/etc/redis' }];
+    pod.volumes = [{ name: 'config', configMap: { name: 'redis-config' } }];
+  });
+}
+
+describe('a config file from a ConfigMap created first: refused with its line and the fix', () => {
+  const cases: [string, string, RegExp][] = [
+    [
+      'a TLS-only config',
+      'bind 0.0.0.0\nport 0\ntls-port 6379\n',
+      /ConfigMap redis-config key redis\.conf line 2: found port 0; allowed plain TCP.*\[rule tls\]/,
+    ],
+    [
+      'protected-mode yes without a password',
+      'protected-mode yes\nappendonly yes\n',
+      /ConfigMap redis-config key redis\.conf line 1: found protected-mode yes without a password.*allowed a password from a Secret.*\[rule auth\]/,
+    ],
+    [
+      'a literal requirepass',
+      'appendonly yes\nrequirepass "s3cret"\n',
+      /ConfigMap redis-config key redis\.conf line 2: found a password written into a ConfigMap \(requirepass\); allowed a password from a Secret.*\[rule auth\]/,
+    ],
+  ];
+
+  test.each(cases)(
+    '%s',
+    async (_label, file, message) => {
+      const ns = await namespace();
+      // One apply, the ConfigMap first, as `kubectl apply -f` of a folder or Argo CD's sync orders it.
+      const result = await kubectl(['apply', '-f', '-'], `${configMapYaml(ns, file)}---\n${groupWithConfigFile(ns, 'cache')}`);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(message);
+      expect((await kubectl(['get', 'statefulset', 'cache', '-n', ns])).code).not.toBe(0);
+    },
+    60_000,
+  );
+});
+
+test('a ConfigMap that comes after the StatefulSet: admitted with a warning that the file went unchecked', async () => {
+  const ns = await namespace();
+  const result = await kubectl(['apply', '-f', '-'], groupWithConfigFile(ns, 'later'));
+  expect(result.code).toBe(0);
+  expect(result.stderr).toMatch(
+    /Warning: .*found ConfigMap redis-config, which does not exist yet, so the rules could not check \/etc\/redis\/redis\.conf/,
+  );
+  await kubectlOk(['apply', '-f', '-'], configMapYaml(ns, 'appendonly yes\n'));
+}, 60_000);
+
+test("a file's port (6380) is carried to the probes and replicaof: the group replicates on the real node", async () => {
+  const ns = await namespace();
+  await kubectlOk(['apply', '-f', '-'], `${configMapYaml(ns, 'port 6380\nappendonly yes\n')}---\n${groupWithConfigFile(ns, 'ported')}`);
+  const stored = JSON.parse(await kubectlOk(['get', 'statefulset', 'ported', '-n', ns, '-o', 'json'])) as V1StatefulSet;
+  const redis = stored.spec!.template.spec!.containers.find((c) => c.name === 'redis')!;
+  expect(redis.ports).toContainEqual(expect.objectContaining({ name: 'redis', containerPort: 6380 }));
+  expect(redis.env).toContainEqual({ name: 'REDIS_PORT', value: '6380' });
+  const pods = await podsReady(ns, 'app.kubernetes.io/name=ported', 3, 240_000);
+  const ordinal = (name: string) => Number(name.slice(name.lastIndexOf('-') + 1));
+  const byOrdinal = pods.sort((a, b) => ordinal(a.metadata!.name!) - ordinal(b.metadata!.name!));
+  await assertVerifyPasses({
+    endpoints: byOrdinal.map((p) => `${p.status!.podIP}:6380`).join(','),
+    leaderAlias: `ported-0.ported-headless.${ns}.svc.cluster.local`,
+    label: 'a config file with port 6380',
+    logs: () => describePods(ns),
+  });
+}, 300_000);
