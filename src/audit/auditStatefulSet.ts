@@ -1,4 +1,5 @@
 import type { V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import type { ConfigMaps } from '../rules/configFileEntries.js';
 import fastJsonPatch from 'fast-json-patch';
 import type { AdmissionRequest } from '../admission/admissionReview.js';
 import { describeFinding } from '../admission/admissionResponse.js';
@@ -104,16 +105,19 @@ function wiringResult(stored: V1StatefulSet, mutation: AdmissionDecision): Audit
 /**
  * A StatefulSet as stored, judged by the webhook's own core: the validating webhook's findings per rule,
  * and whether the mutating webhook would still change it. `service` is its governing Service as the
- * cluster holds it (null: none; undefined: not known, then not checked). Undefined for a StatefulSet that is not ours (no label).
+ * cluster holds it (null: none; undefined: not known, then not checked); `configMaps` those its Redis container
+ * mounts, as `ReviewContext.configMaps`. Undefined for a StatefulSet that is not ours (no label).
  */
 export function auditStatefulSet(
   sts: V1StatefulSet,
   policies: readonly EffectivePolicy[],
   service: V1Service | null | undefined,
+  configMaps?: ConfigMaps,
 ): StatefulSetAudit | undefined {
   const namespace = sts.metadata?.namespace ?? 'default';
   const request = storedRequest(sts, namespace);
-  const validation = decideAdmission('validate', request, { policies, ...(service === undefined ? {} : { service }) });
+  const known = configMaps === undefined ? {} : { configMaps };
+  const validation = decideAdmission('validate', request, { policies, ...known, ...(service === undefined ? {} : { service }) });
   if (validation.subject === undefined) return undefined;
   const audit: StatefulSetAudit = {
     namespace,
@@ -130,6 +134,6 @@ export function auditStatefulSet(
   audit.results.push({ check: 'policy', outcome: 'pass', message: `governed by policy ${validation.policy}` }, ...ruleResults(validation));
   if (isDenied(validation))
     audit.results.push({ check: 'wiring', outcome: 'skip', message: 'not checked: the webhook injects nothing into a StatefulSet it refuses' });
-  else audit.results.push(wiringResult(sts, decideAdmission('mutate', request, { policies })));
+  else audit.results.push(wiringResult(sts, decideAdmission('mutate', request, { policies, ...known })));
   return audit;
 }

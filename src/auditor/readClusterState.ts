@@ -1,15 +1,22 @@
 import type { V1Service, V1StatefulSet } from '@kubernetes/client-node';
-import { describeApiError, kubeConfig } from '../kubernetes/kubernetesClient.js';
+import { describeApiError, kubeConfig, orAbsent } from '../kubernetes/kubernetesClient.js';
+import { configMapsToRead, type ConfigMaps } from '../rules/configFileEntries.js';
+import { readConfigMaps } from '../kubernetes/configMapReads.js';
 import { checkClusterPolicies } from '../policy/checkClusterPolicies.js';
 import type { PolicyLoad } from '../policy/parsePolicies.js';
 import { replicationPolicyResource } from '../policy/replicationPolicyResource.js';
 import { enabledLabel } from '../rules/replicationNames.js';
 
-/** What an audit reads from a cluster: the labeled StatefulSets, the Services of their namespaces, and the cluster's policies if asked. */
+/**
+ * What an audit reads from a cluster: the labeled StatefulSets, the Services of their namespaces, the
+ * ConfigMaps holding their Redis config files, and the cluster's policies if asked.
+ */
 export interface ClusterState {
   statefulSets: V1StatefulSet[];
   /** The governing Service of a StatefulSet as stored, null when there is none. */
   serviceOf(sts: V1StatefulSet): V1Service | null;
+  /** The ConfigMaps its Redis container mounts when its start names a config file, as `ReviewContext.configMaps`. */
+  configMapsOf(sts: V1StatefulSet): ConfigMaps;
   clusterPolicies?: PolicyLoad;
 }
 
@@ -46,6 +53,18 @@ export async function readClusterState(options: { kubeconfig?: string; namespace
     for (const service of (await read(`Services in namespace ${ns}`, () => core.listNamespacedService({ namespace: ns }))).items)
       services.set(`${ns}/${service.metadata?.name ?? ''}`, service);
   }
+  // Read one by one (get), not listed: only the few a Redis container mounts are needed. One that cannot be
+  // read fails the audit, as a Service list that cannot be read does: a partial audit would pass silently.
+  const readConfigMap = (ns: string, name: string) => orAbsent(core.readNamespacedConfigMap({ namespace: ns, name }));
+  const configMaps = await Promise.all(
+    statefulSets.map((sts) => {
+      const ns = sts.metadata?.namespace ?? 'default';
+      return readConfigMaps(readConfigMap, ns, configMapsToRead(sts), (name, error) => {
+        throw new Error(`cannot read ConfigMap ${ns}/${name}: ${describeApiError(error)}`, { cause: error });
+      });
+    }),
+  );
+  const configMapsByStatefulSet = new Map(statefulSets.map((sts, i) => [sts, configMaps[i]]));
   let clusterPolicies: PolicyLoad | undefined;
   if (options.clusterPolicies) {
     const { group, version, plural } = replicationPolicyResource;
@@ -57,6 +76,7 @@ export async function readClusterState(options: { kubeconfig?: string; namespace
     statefulSets: statefulSets.sort((a, b) =>
       `${a.metadata?.namespace}/${a.metadata?.name}`.localeCompare(`${b.metadata?.namespace}/${b.metadata?.name}`),
     ),
+    configMapsOf: (sts) => configMapsByStatefulSet.get(sts) ?? new Map(),
     serviceOf: (sts) => services.get(`${sts.metadata?.namespace ?? 'default'}/${sts.spec?.serviceName ?? ''}`) ?? null,
     ...(clusterPolicies === undefined ? {} : { clusterPolicies }),
   };

@@ -1,8 +1,8 @@
-import type { V1ConfigMap, V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import type { V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import { isDenied } from '../admission/admissionDecision.js';
 import type { AdmissionHandler } from '../hosting/admissionExchange.js';
-import { decideAdmission, readsFor, type Endpoint, type ObjectKey, type ReviewContext } from '../admission/reviewAdmission.js';
-import type { ConfigMaps } from '../rules/configFileEntries.js';
+import { decideAdmission, readsFor, type Endpoint, type ReviewContext } from '../admission/reviewAdmission.js';
+import { readConfigMaps } from '../kubernetes/configMapReads.js';
 import { errorMessage } from '../errorMessage.js';
 import type { EffectivePolicy } from '../policy/replicationPolicy.js';
 import type { ClusterReads } from './clusterReads.js';
@@ -29,7 +29,20 @@ export function admissionHandler(
     const request = review.request!;
     const reads = readsFor(endpoint, request);
     const context: ReviewContext = { policies: policies() };
-    if (reads.configMaps && cluster.configMap) context.configMaps = await readConfigMaps(cluster.configMap, reads.configMaps, request.uid);
+    if (reads.configMaps && cluster.configMap) {
+      const [first] = reads.configMaps;
+      context.configMaps = await readConfigMaps(
+        cluster.configMap,
+        first?.namespace ?? 'default',
+        reads.configMaps.map((key) => key.name),
+        (name, error) =>
+          log('warn', 'ConfigMap not read; the config file it holds is left unchecked', {
+            uid: request.uid,
+            configMap: `${first?.namespace}/${name}`,
+            error: errorMessage(error),
+          }),
+      );
+    }
     if (reads.parent) {
       const { namespace, name } = reads.parent;
       // The watched labeled StatefulSets answer without a round trip: a StatefulSet not among them is not ours.
@@ -63,32 +76,4 @@ export function admissionHandler(
     }
     return decideAdmission(endpoint, request, context);
   };
-}
-
-/**
- * The ConfigMaps asked for, by name: null for one that does not exist. One that cannot be read (no RBAC,
- * the API unreachable) is left out, so the core checks the file only as far as it was read, and the
- * failure is logged; the init script still checks the file when the pod starts.
- */
-async function readConfigMaps(
-  read: (namespace: string, name: string) => Promise<V1ConfigMap | undefined>,
-  keys: readonly ObjectKey[],
-  uid: string,
-): Promise<ConfigMaps> {
-  const answers = await Promise.all(
-    keys.map(({ namespace, name }) =>
-      read(namespace, name).then(
-        (configMap): [string, V1ConfigMap | null] => [name, configMap ?? null],
-        (error: unknown) => {
-          log('warn', 'ConfigMap not read; the config file it holds is left unchecked', {
-            uid,
-            configMap: `${namespace}/${name}`,
-            error: errorMessage(error),
-          });
-          return undefined;
-        },
-      ),
-    ),
-  );
-  return new Map(answers.filter((answer) => answer !== undefined));
 }

@@ -5,6 +5,8 @@ import { describeApiError, apiStatus } from '../kubernetes/kubernetesClient.js';
 import type { EffectivePolicy } from '../policy/replicationPolicy.js';
 import { PublicationError, type ReportPublisher, type Publication } from './policyReportPublisher.js';
 import type { WatchedObjects } from './watchedObjects.js';
+import { configMapsToRead, type ConfigMaps } from '../rules/configFileEntries.js';
+import { readConfigMaps, type ReadConfigMap } from '../kubernetes/configMapReads.js';
 
 /** One audit: its results over the cluster, and how publishing them went. */
 export type AuditRun = { summary: ReportSummary; statefulSets: number } & ({ ok: true; publication: Publication } | { ok: false; error: string });
@@ -13,6 +15,13 @@ export interface ClusterAuditOptions {
   statefulSets: WatchedObjects<V1StatefulSet>;
   /** With serve --check-services: the governing Services, so the serviceName rule is audited too. */
   services?: WatchedObjects<V1Service>;
+  /**
+   * With serve --check-config-files: the ConfigMaps holding a group's config file are read on each audit
+   * (not watched), so a change to one shows by the next interval at the latest.
+   */
+  readConfigMap?: ReadConfigMap;
+  /** A ConfigMap that could not be read; the file it holds is left unchecked. */
+  onConfigMapError?: (configMap: string, error: unknown) => void;
   policies: () => readonly EffectivePolicy[];
   publisher: ReportPublisher;
   /** A full audit at least this often, changes or not (a Service or a policy may change unseen by a trigger). */
@@ -69,6 +78,13 @@ export function clusterAudit(options: ClusterAuditOptions): ClusterAudit {
     return found.known ? (found.object ?? null) : undefined;
   };
 
+  const configMapsOf = (sts: V1StatefulSet): Promise<ConfigMaps | undefined> => {
+    const names = configMapsToRead(sts);
+    if (!options.readConfigMap || names.length === 0) return Promise.resolve(undefined);
+    const namespace = sts.metadata?.namespace ?? 'default';
+    return readConfigMaps(options.readConfigMap, namespace, names, (name, error) => options.onConfigMapError?.(`${namespace}/${name}`, error));
+  };
+
   const schedule = (ms: number) => {
     if (closed) return;
     clearTimeout(pending);
@@ -80,7 +96,8 @@ export function clusterAudit(options: ClusterAuditOptions): ClusterAudit {
     if (statefulSets === undefined) return schedule(options.intervalMs);
     running = true;
     const policies = options.policies();
-    const audits = statefulSets.flatMap((sts) => auditStatefulSet(sts, policies, serviceOf(sts)) ?? []);
+    const configMaps = await Promise.all(statefulSets.map(configMapsOf));
+    const audits = statefulSets.flatMap((sts, i) => auditStatefulSet(sts, policies, serviceOf(sts), configMaps[i]) ?? []);
     const reports = policyReports(audits, new Date());
     const summary: ReportSummary = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 };
     for (const report of reports) for (const [result, n] of Object.entries(report.summary)) summary[result as keyof ReportSummary] += n;

@@ -1,4 +1,5 @@
 import type { V1ConfigMap, V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import type { ReadConfigMap } from '../kubernetes/configMapReads.js';
 import { apiConnection } from '../kubernetes/apiConnection.js';
 import { orAbsent } from '../kubernetes/kubernetesClient.js';
 
@@ -8,7 +9,7 @@ export interface ClusterReads {
   /** Absent when the webhook was not asked to read Services (serve --check-services). */
   service?(namespace: string, name: string): Promise<V1Service | undefined>;
   /** Absent when the webhook was not asked to read ConfigMaps (serve --check-config-files). */
-  configMap?: (namespace: string, name: string) => Promise<V1ConfigMap | undefined>;
+  configMap?: ReadConfigMap;
 }
 
 /** The reads through the Kubernetes API (apiConnection: in-cluster config, or KUBECONFIG / ~/.kube/config). */

@@ -9,6 +9,7 @@ import { admissionHandler } from './admissionHandler.js';
 import { fileCertificateSource } from './fileCertificateSource.js';
 import { devCertificateSource } from './devCertificateSource.js';
 import { log } from './log.js';
+import { errorMessage } from '../errorMessage.js';
 import { kubernetesClusterPolicyWatch } from './clusterPolicyWatch.js';
 import { certificateExpirySeconds, webhookMetrics, type WebhookMetrics } from './metrics.js';
 import { policyStore } from './policyStore.js';
@@ -237,6 +238,16 @@ export const serveCommand: Command = {
       audit = clusterAudit({
         statefulSets: labeledStatefulSets,
         ...(watched.services ? { services: watched.services } : {}),
+        ...(cluster.configMap
+          ? {
+              readConfigMap: cluster.configMap,
+              onConfigMapError: (configMap: string, error: unknown) =>
+                log('warn', 'ConfigMap not read for the audit; the config file it holds is left unchecked', {
+                  configMap,
+                  error: errorMessage(error),
+                }),
+            }
+          : {}),
         policies: () => policies.current(),
         publisher: kubernetesReportPublisher(),
         intervalMs: auditIntervalMs,

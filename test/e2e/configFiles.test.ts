@@ -4,6 +4,7 @@ import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
 import { replicationGroupYaml } from '../fixtures/manifest.js';
 import { describePods, podsReady } from '../fixtures/nodePods.js';
 import { assertVerifyPasses } from '../fixtures/replicates.js';
+import { runCli } from '../fixtures/runCli.js';
 
 // The Redis container's own config file, from a ConfigMap, judged at admission through the real API
 // server: the webhook runs with --check-config-files (as kustomize/base runs it) and reads the ConfigMaps
@@ -99,3 +100,15 @@ test("a file's port (6380) is carried to the probes and replicaof: the group rep
     logs: () => describePods(ns),
   });
 }, 300_000);
+
+test('a ConfigMap changed after admission so the group cannot work: the audit fails the rule, naming the line', async () => {
+  const ns = await namespace();
+  await kubectlOk(['apply', '-f', '-'], `${configMapYaml(ns, 'appendonly yes\n')}---\n${groupWithConfigFile(ns, 'audited')}`);
+  const audit = () => runCli(['audit', '-n', ns, '--policies', process.env.RRW_POLICIES_DIR!, '--cluster-policies']);
+  const before = await audit();
+  expect(before.stdout).toContain(`StatefulSet ${ns}/audited (policy default): passing`);
+  await kubectlOk(['apply', '-f', '-'], configMapYaml(ns, 'appendonly yes\nport 0\ntls-port 6379\n'));
+  const after = await audit();
+  expect(after.code).toBe(1);
+  expect(after.stdout).toMatch(/fail tls: ConfigMap redis-config key redis\.conf line 2: found port 0/);
+}, 60_000);

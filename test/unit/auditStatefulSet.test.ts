@@ -113,3 +113,33 @@ test('a StatefulSet without the label is none of the audit', () => {
   delete sts.metadata!.labels!['redis-replication'];
   expect(auditStatefulSet(sts, policies, headless)).toBeUndefined();
 });
+
+describe('a config file from a ConfigMap, as stored', () => {
+  const withConfigFile = (): V1StatefulSet => {
+    const sts = sampleStatefulSet();
+    const pod = sts.spec!.template.spec!;
+    pod.containers[0].command = ['redis-server', '/etc/redis/redis.conf'];
+    pod.containers[0].volumeMounts = [{ name: 'config', mountPath: '/etc/redis' }];
+    pod.volumes = [{ name: 'config', configMap: { name: 'redis-config' } }];
+    return sts;
+  };
+  const configMap = (file: string) => new Map([['redis-config', { metadata: { name: 'redis-config' }, data: { 'redis.conf': file } }]]);
+
+  test('a ConfigMap changed after admission to TLS only fails the tls rule, naming its line', () => {
+    const stored = admitStatefulSet(withConfigFile(), 'default', policies, headless, configMap('appendonly yes\n'));
+    if (!stored.allowed) throw new Error(stored.message);
+    const sts = fastJsonPatch.applyPatch(withConfigFile(), stored.patch, true, false).newDocument;
+    expect(outcomes(auditStatefulSet(sts, policies, headless, configMap('appendonly yes\n')))).toMatchObject({ tls: 'pass', wiring: 'pass' });
+    const tls = resultOf(auditStatefulSet(sts, policies, headless, configMap('appendonly yes\nport 0\ntls-port 6379\n')), 'tls');
+    expect(tls.outcome).toBe('fail');
+    expect(tls.message).toContain('ConfigMap redis-config key redis.conf line 2: found port 0');
+  });
+
+  test('its ConfigMap gone: a warning that the file went unchecked', () => {
+    const stored = admitStatefulSet(withConfigFile(), 'default', policies, headless, configMap('appendonly yes\n'));
+    if (!stored.allowed) throw new Error(stored.message);
+    const sts = fastJsonPatch.applyPatch(withConfigFile(), stored.patch, true, false).newDocument;
+    const audit = auditStatefulSet(sts, policies, headless, new Map([['redis-config', null]]));
+    expect(resultOf(audit, 'configFile')).toMatchObject({ outcome: 'warn', message: expect.stringContaining('which does not exist yet') });
+  });
+});
