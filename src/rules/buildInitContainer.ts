@@ -103,6 +103,9 @@ export function buildInitContainer(sts: V1StatefulSet, image: string, namespace:
     image,
     command: ['sh', '-c', roleScript],
     env,
+    // A refusal at pod start (the user's file from a Secret or a host path, unread at admission) is the
+    // script's last log line: the kubelet puts it in the pod's status, so kubectl describe pod shows it.
+    terminationMessagePolicy: 'FallbackToLogsOnError',
     volumeMounts: [{ name: configVolumeName, mountPath: configDir }, ...userConfigMounts(setup), ...(group ? dataMounts(setup) : [])],
     securityContext: restrictedSecurityContext(imageUser(image), sts.spec?.template?.spec?.securityContext),
   };

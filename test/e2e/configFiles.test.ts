@@ -2,7 +2,8 @@ import type { V1StatefulSet } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
 import { replicationGroupYaml } from '../fixtures/manifest.js';
-import { describePods, podsReady } from '../fixtures/nodePods.js';
+import { describePods, pod, podsReady } from '../fixtures/nodePods.js';
+import { eventually } from '../fixtures/eventually.js';
 import { assertVerifyPasses } from '../fixtures/replicates.js';
 import { runCli } from '../fixtures/runCli.js';
 
@@ -112,3 +113,31 @@ test('a ConfigMap changed after admission so the group cannot work: the audit fa
   expect(after.code).toBe(1);
   expect(after.stdout).toMatch(/fail tls: ConfigMap redis-config key redis\.conf line 2: found port 0/);
 }, 60_000);
+
+test("a file the webhook cannot read (from a Secret) that serves TLS: admitted, and the init container's refusal is in the pod's status", async () => {
+  const ns = await namespace();
+  const secret = stringify({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'redis-config', namespace: ns },
+    stringData: { 'redis.conf': 'port 0\ntls-port 6379\n' },
+  });
+  const group = replicationGroupYaml(ns, 'secretfile', (sts: V1StatefulSet) => {
+    const pod = sts.spec!.template.spec!;
+    pod.containers[0].command = ['redis-server', '/etc/redis/redis.conf'];
+    pod.containers[0].volumeMounts = [{ name: 'config', mountPath: '/etc/redis' }];
+    pod.volumes = [{ name: 'config', secret: { secretName: 'redis-config' } }];
+  });
+  await kubectlOk(['apply', '-f', '-'], `${secret}---\n${group}`);
+  const message = await eventually(
+    async () => {
+      const status = (await pod(ns, 'secretfile-0')).status?.initContainerStatuses?.[0];
+      return status?.state?.terminated?.message ?? status?.lastState?.terminated?.message;
+    },
+    120_000,
+    "the init container's termination message",
+  );
+  expect(message).toContain(
+    'redis-replication: /etc/redis/redis.conf serves TLS (tls-port or port 0); the webhook cannot make this group replicate.',
+  );
+}, 180_000);
