@@ -117,6 +117,27 @@ describe('promotion-check component', () => {
   });
 });
 
+describe('disruption-budget component', () => {
+  const component = join(kustomizeRoot, 'components', 'disruption-budget');
+  const statefulSet = (name: string, selector: Doc) => ({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name }, spec: { selector } });
+
+  test("takes the kustomization's StatefulSet: its name, and its whole selector, with one member unavailable at most", async () => {
+    const selector = {
+      matchLabels: { app: 'sessions', tier: 'cache' },
+      matchExpressions: [{ key: 'track', operator: 'In', values: ['stable'] }],
+    };
+    const docs = await buildWith([statefulSet('sessions-cache', selector)], [component]);
+    const budget = one(docs, 'PodDisruptionBudget');
+    expect(budget.metadata.name).toBe('sessions-cache');
+    expect(budget.spec).toEqual({ maxUnavailable: 1, selector });
+  });
+
+  test('refuses to guess between two StatefulSets', async () => {
+    const selector = { matchLabels: { app: 'x' } };
+    await expect(buildWith([statefulSet('a', selector), statefulSet('b', selector)], [component])).rejects.toThrow(/multiple matches/);
+  });
+});
+
 describe('base', () => {
   test('contains exactly the expected kinds', async () => {
     const policyCount = (await build('policies')).filter((d) => d.kind === 'ReplicationPolicy').length;
