@@ -15,18 +15,22 @@ import { configMapsToRead, type ConfigMaps } from '../rules/configFileEntries.js
 
 export type Endpoint = 'mutate' | 'validate';
 
-export interface ReviewContext {
-  policies: readonly EffectivePolicy[];
-  /** For a `statefulsets/scale` request: the StatefulSet being scaled, read by the caller (a Scale carries no labels). */
-  parent?: V1StatefulSet;
-  /** For a StatefulSet write: its governing Service (spec.serviceName), read by the caller; null when there is none. */
+/** What the caller knows of the cluster around a StatefulSet; each absent when not looked up, then not checked. */
+export interface ClusterObjects {
+  /** Its governing Service (spec.serviceName), read by the caller; null when there is none. */
   service?: V1Service | null;
   /**
-   * For a StatefulSet write: the ConfigMaps its Redis container mounts (`readsFor`), read by the caller, by
+   * The ConfigMaps its Redis container mounts (`readsFor`), read by the caller, by
    * name; null for one that does not exist. One left out was not read: the user's config file is checked
    * only as far as the ConfigMaps given hold it.
    */
   configMaps?: ConfigMaps;
+}
+
+export interface ReviewContext extends ClusterObjects {
+  policies: readonly EffectivePolicy[];
+  /** For a `statefulsets/scale` request: the StatefulSet being scaled, read by the caller (a Scale carries no labels). */
+  parent?: V1StatefulSet;
 }
 
 /** Whether the request is `kubectl scale` (or an HPA) on a StatefulSet: the only way to change replicas without labels in sight. */

@@ -1,11 +1,10 @@
-import type { V1Service, V1StatefulSet } from '@kubernetes/client-node';
-import type { ConfigMaps } from '../rules/configFileEntries.js';
+import type { V1StatefulSet } from '@kubernetes/client-node';
 import fastJsonPatch from 'fast-json-patch';
 import type { AdmissionRequest } from '../admission/admissionReview.js';
 import { describeFinding } from '../admission/admissionResponse.js';
 import { isDenied, type AdmissionDecision } from '../admission/admissionDecision.js';
 import { jsonPatchDiff } from '../admission/jsonPatchDiff.js';
-import { decideAdmission } from '../admission/reviewAdmission.js';
+import { decideAdmission, type ClusterObjects } from '../admission/reviewAdmission.js';
 import { ruleNames, type EffectivePolicy, type RuleName } from '../policy/replicationPolicy.js';
 import { mutatedByAnnotation } from '../rules/replicationNames.js';
 import { webhookVersion } from '../webhookVersion.js';
@@ -104,20 +103,14 @@ function wiringResult(stored: V1StatefulSet, mutation: AdmissionDecision): Audit
 
 /**
  * A StatefulSet as stored, judged by the webhook's own core: the validating webhook's findings per rule,
- * and whether the mutating webhook would still change it. `service` is its governing Service as the
- * cluster holds it (null: none; undefined: not known, then not checked); `configMaps` those its Redis container
- * mounts, as `ReviewContext.configMaps`. Undefined for a StatefulSet that is not ours (no label).
+ * and whether the mutating webhook would still change it. `known` is what the cluster holds around it
+ * (its governing Service, the ConfigMaps its Redis container mounts, the namespace's PodDisruptionBudgets;
+ * each absent when not known, then not checked). Undefined for a StatefulSet that is not ours (no label).
  */
-export function auditStatefulSet(
-  sts: V1StatefulSet,
-  policies: readonly EffectivePolicy[],
-  service: V1Service | null | undefined,
-  configMaps?: ConfigMaps,
-): StatefulSetAudit | undefined {
+export function auditStatefulSet(sts: V1StatefulSet, policies: readonly EffectivePolicy[], known: ClusterObjects = {}): StatefulSetAudit | undefined {
   const namespace = sts.metadata?.namespace ?? 'default';
   const request = storedRequest(sts, namespace);
-  const known = configMaps === undefined ? {} : { configMaps };
-  const validation = decideAdmission('validate', request, { policies, ...known, ...(service === undefined ? {} : { service }) });
+  const validation = decideAdmission('validate', request, { ...known, policies });
   if (validation.subject === undefined) return undefined;
   const audit: StatefulSetAudit = {
     namespace,
@@ -134,6 +127,12 @@ export function auditStatefulSet(
   audit.results.push({ check: 'policy', outcome: 'pass', message: `governed by policy ${validation.policy}` }, ...ruleResults(validation));
   if (isDenied(validation))
     audit.results.push({ check: 'wiring', outcome: 'skip', message: 'not checked: the webhook injects nothing into a StatefulSet it refuses' });
-  else audit.results.push(wiringResult(sts, decideAdmission('mutate', request, { policies, ...known })));
+  else
+    audit.results.push(
+      wiringResult(
+        sts,
+        decideAdmission('mutate', request, { policies, ...(known.configMaps === undefined ? {} : { configMaps: known.configMaps }) }),
+      ),
+    );
   return audit;
 }

@@ -75,7 +75,10 @@ export const auditCommand: Command = {
       return fail(["audit: the cluster's ReplicationPolicy objects are not valid:", ...state.clusterPolicies.errors]);
     const policies = policySet(filePolicies, state.clusterPolicies?.ok ? state.clusterPolicies.policies : []);
     const audits = state.statefulSets.flatMap((sts): StatefulSetAudit[] => {
-      const audit = auditStatefulSet(sts, policies, state.serviceOf(sts), state.configMapsOf(sts));
+      const audit = auditStatefulSet(sts, policies, {
+        service: state.serviceOf(sts),
+        configMaps: state.configMapsOf(sts),
+      });
       return audit ? [audit] : [];
     });
     const passed = auditPassed(audits);

@@ -1,10 +1,9 @@
-import type { V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import type { V1StatefulSet } from '@kubernetes/client-node';
 import fastJsonPatch, { type Operation as PatchOperation } from 'fast-json-patch';
 import type { AdmissionRequest } from '../admission/admissionReview.js';
 import { denialMessage, warningTexts } from '../admission/admissionResponse.js';
-import { decideAdmission } from '../admission/reviewAdmission.js';
+import { decideAdmission, type ClusterObjects } from '../admission/reviewAdmission.js';
 import type { EffectivePolicy } from '../policy/replicationPolicy.js';
-import type { ConfigMaps } from '../rules/configFileEntries.js';
 
 /** What the API server would make of a StatefulSet, as far as this webhook decides it. */
 export interface Admission {
@@ -34,29 +33,19 @@ function createRequest(sts: V1StatefulSet, namespace: string): AdmissionRequest 
 /**
  * A CREATE as the API server runs it: the mutating webhook, its patch applied, then the validating
  * webhook on the mutated object. The same core answers both calls, so this verdict is the cluster's.
- * The object's namespace is filled in first, as the API server does before admission. `service` is the
- * governing Service as the cluster would hold it (null: none), when known; `configMaps` the ConfigMaps its
- * Redis container mounts, likewise (see ReviewContext), which both webhooks read.
+ * The object's namespace is filled in first, as the API server does before admission. `known` is what the
+ * cluster would hold around it (see ClusterObjects): the validating webhook reads all of it, the mutating
+ * one the ConfigMaps (a config file's port shapes the wiring).
  */
-export function admitStatefulSet(
-  sts: V1StatefulSet,
-  namespace: string,
-  policies: readonly EffectivePolicy[],
-  service?: V1Service | null,
-  configMaps?: ConfigMaps,
-): Admission {
+export function admitStatefulSet(sts: V1StatefulSet, namespace: string, policies: readonly EffectivePolicy[], known: ClusterObjects = {}): Admission {
   const submitted: V1StatefulSet = { ...sts, metadata: { ...sts.metadata, namespace } };
-  const read = configMaps === undefined ? {} : { configMaps };
+  const read = known.configMaps === undefined ? {} : { configMaps: known.configMaps };
   const mutation = decideAdmission('mutate', createRequest(submitted, namespace), { policies, ...read });
   const warnings = warningTexts(mutation);
   const refusal = denialMessage(mutation);
   if (refusal !== undefined) return { allowed: false, message: refusal, warnings, patch: [] };
   const mutated = fastJsonPatch.applyPatch(structuredClone(submitted), mutation.patch, true, false).newDocument;
-  const validation = decideAdmission('validate', createRequest(mutated, namespace), {
-    policies,
-    ...read,
-    ...(service === undefined ? {} : { service }),
-  });
+  const validation = decideAdmission('validate', createRequest(mutated, namespace), { ...known, policies });
   warnings.push(...warningTexts(validation));
   const message = denialMessage(validation);
   return { allowed: message === undefined, ...(message === undefined ? {} : { message }), warnings, patch: mutation.patch };

@@ -1,8 +1,8 @@
 import type { KubernetesObject, V1ConfigMap, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import type { Operation as PatchOperation } from 'fast-json-patch';
-import { isReplicationEnabled } from '../admission/reviewAdmission.js';
+import { isReplicationEnabled, type ClusterObjects } from '../admission/reviewAdmission.js';
 import type { EffectivePolicy } from '../policy/replicationPolicy.js';
-import { configMapsToRead, type ConfigMaps } from '../rules/configFileEntries.js';
+import { configMapsToRead } from '../rules/configFileEntries.js';
 import { admitStatefulSet } from './admitStatefulSet.js';
 import type { ManifestObject } from './parseManifests.js';
 
@@ -40,12 +40,11 @@ function checkStatefulSet(
   where: string,
   namespace: string,
   policies: readonly EffectivePolicy[],
-  service: V1Service | null,
-  configMaps: ConfigMaps,
+  known: ClusterObjects,
 ): StatefulSetCheck {
   const name = sts.metadata?.name ?? '(unnamed)';
   if (!isReplicationEnabled(sts)) return { where, namespace, name, verdict: 'not ours', warnings: [], patch: [] };
-  const admission = admitStatefulSet(sts, namespace, policies, service, configMaps);
+  const admission = admitStatefulSet(sts, namespace, policies, known);
   const verdict = !admission.allowed ? 'denied' : admission.warnings.length > 0 ? 'warned' : 'allowed';
   return {
     where,
@@ -85,7 +84,7 @@ export function checkManifests(
       const configMaps = new Map(
         configMapsToRead(sts).map((name) => [name, inputConfigMaps.find((c) => c.metadata?.name === name && namespaceOf(c) === namespace) ?? null]),
       );
-      report.statefulSets.push(checkStatefulSet(sts, where, namespace, policies, service, configMaps));
+      report.statefulSets.push(checkStatefulSet(sts, where, namespace, policies, { service, configMaps }));
     } else {
       const kind = ignoredKind(object);
       report.ignored[kind] = (report.ignored[kind] ?? 0) + 1;

@@ -1,4 +1,5 @@
 import type { V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import type { ClusterObjects } from '../admission/reviewAdmission.js';
 import { auditStatefulSet } from '../audit/auditStatefulSet.js';
 import { policyReports, type ReportSummary } from '../audit/policyReport.js';
 import { describeApiError, apiStatus } from '../kubernetes/kubernetesClient.js';
@@ -97,7 +98,14 @@ export function clusterAudit(options: ClusterAuditOptions): ClusterAudit {
     running = true;
     const policies = options.policies();
     const configMaps = await Promise.all(statefulSets.map(configMapsOf));
-    const audits = statefulSets.flatMap((sts, i) => auditStatefulSet(sts, policies, serviceOf(sts), configMaps[i]) ?? []);
+    const audits = statefulSets.flatMap((sts, i) => {
+      const service = serviceOf(sts);
+      const known: ClusterObjects = {
+        ...(service === undefined ? {} : { service }),
+        ...(configMaps[i] === undefined ? {} : { configMaps: configMaps[i] }),
+      };
+      return auditStatefulSet(sts, policies, known) ?? [];
+    });
     const reports = policyReports(audits, new Date());
     const summary: ReportSummary = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 };
     for (const report of reports) for (const [result, n] of Object.entries(report.summary)) summary[result as keyof ReportSummary] += n;

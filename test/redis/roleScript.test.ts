@@ -16,7 +16,7 @@ function withConfigFile(): V1StatefulSet {
   redis.args = ['/etc/redis/redis.conf'];
   redis.volumeMounts = [{ name: 'config', mountPath: '/etc/redis' }];
   sts.spec!.template.spec!.volumes = [{ name: 'config', configMap: { name: 'cache-config' } }];
-  const admission = admitStatefulSet(sts, 'default', [defaultPolicy], headless);
+  const admission = admitStatefulSet(sts, 'default', [defaultPolicy], { service: headless });
   expect(admission.allowed).toBe(true);
   return fastJsonPatch.applyPatch(structuredClone(sts), admission.patch, true, false).newDocument;
 }
@@ -71,7 +71,7 @@ test('a config file without any of them starts pod 0', async () => {
 
 test('a follower whose leader never resolves gives up after leaderWaitSeconds, naming the leader', async () => {
   const sts = sampleStatefulSet();
-  const admission = admitStatefulSet(sts, 'default', [{ ...defaultPolicy, leaderWaitSeconds: 2 }], headless);
+  const admission = admitStatefulSet(sts, 'default', [{ ...defaultPolicy, leaderWaitSeconds: 2 }], { service: headless });
   const stored = fastJsonPatch.applyPatch(structuredClone(sts), admission.patch, true, false).newDocument;
   const pods = StatefulSetPods.create(stored, { namespace: 'default', configMaps: [], secrets: [] });
   try {

@@ -20,7 +20,7 @@ const headless: V1Service = { metadata: { name: 'cache-headless' }, spec: { clus
 
 /** A StatefulSet as the cluster stores it after the webhook admitted it. */
 function wired(sts: V1StatefulSet = sampleStatefulSet()): V1StatefulSet {
-  const admission = admitStatefulSet(sts, sts.metadata!.namespace!, policies, headless);
+  const admission = admitStatefulSet(sts, sts.metadata!.namespace!, policies, { service: headless });
   if (!admission.allowed) throw new Error(admission.message);
   return fastJsonPatch.applyPatch(structuredClone(sts), admission.patch, true, false).newDocument;
 }
@@ -29,13 +29,13 @@ const outcomes = (audit: StatefulSetAudit | undefined) => Object.fromEntries(aud
 const resultOf = (audit: StatefulSetAudit | undefined, check: string) => audit!.results.find((r) => r.check === check)!;
 
 test('a StatefulSet the webhook wired passes every rule, the policy choice and the wiring', () => {
-  const audit = auditStatefulSet(wired(), policies, headless);
+  const audit = auditStatefulSet(wired(), policies, { service: headless });
   expect(audit).toMatchObject({ namespace: 'default', name: 'cache', policy: 'default' });
   expect(outcomes(audit)).toEqual(Object.fromEntries(['policy', ...ruleNames, 'wiring'].map((check) => [check, 'pass'])));
 });
 
 test('a labeled StatefulSet stored without the mutating webhook fails the wiring, naming the fix', () => {
-  const wiring = resultOf(auditStatefulSet(sampleStatefulSet(), policies, headless), 'wiring');
+  const wiring = resultOf(auditStatefulSet(sampleStatefulSet(), policies, { service: headless }), 'wiring');
   expect(wiring.outcome).toBe('fail');
   expect(wiring.message).toContain(`metadata.annotations["${mutatedByAnnotation}"]: found none`);
   expect(wiring.message).toContain('run kubectl rollout restart statefulset/cache -n default with the webhook running');
@@ -44,7 +44,7 @@ test('a labeled StatefulSet stored without the mutating webhook fails the wiring
 test('a rule broken as stored fails with the webhook message; the wiring of a refused object is skipped', () => {
   const sts = wired();
   sts.spec!.replicas = 40;
-  const audit = auditStatefulSet(sts, policies, headless);
+  const audit = auditStatefulSet(sts, policies, { service: headless });
   expect(resultOf(audit, 'replicas')).toEqual({
     check: 'replicas',
     outcome: 'fail',
@@ -58,15 +58,15 @@ test('a rule the policy only warns about is a warn', () => {
   const sts = wired(sampleStatefulSet());
   sts.metadata!.namespace = 'caches';
   sts.spec!.replicas = 7;
-  const audit = auditStatefulSet(sts, policies, headless);
+  const audit = auditStatefulSet(sts, policies, { service: headless });
   expect(audit!.policy).toBe('caches');
   expect(resultOf(audit, 'replicas')).toMatchObject({ outcome: 'warn', message: expect.stringContaining('found 7') as string });
 });
 
 test('the governing Service as the cluster holds it counts: none warns, a ClusterIP one fails', () => {
-  expect(resultOf(auditStatefulSet(wired(), policies, null), 'serviceName').outcome).toBe('warn');
+  expect(resultOf(auditStatefulSet(wired(), policies, { service: null }), 'serviceName').outcome).toBe('warn');
   const clusterIp: V1Service = { metadata: { name: 'cache-headless' }, spec: { clusterIP: '10.0.0.12' } };
-  expect(resultOf(auditStatefulSet(wired(), policies, clusterIp), 'serviceName').outcome).toBe('fail');
+  expect(resultOf(auditStatefulSet(wired(), policies, { service: clusterIp }), 'serviceName').outcome).toBe('fail');
 });
 
 describe('wiring by an earlier version', () => {
@@ -76,7 +76,7 @@ describe('wiring by an earlier version', () => {
   };
 
   test('the same wiring under an older record warns that only the record differs', () => {
-    const wiring = resultOf(auditStatefulSet(older(wired()), policies, headless), 'wiring');
+    const wiring = resultOf(auditStatefulSet(older(wired()), policies, { service: headless }), 'wiring');
     expect(wiring.outcome).toBe('warn');
     expect(wiring.message).toBe(
       `metadata.annotations["${mutatedByAnnotation}"]: found "redis-replication-webhook/0.0.9 policy=default"; running redis-replication-webhook/${webhookVersion}, which injects the same: only the record differs`,
@@ -86,7 +86,7 @@ describe('wiring by an earlier version', () => {
   test('different wiring names what this version would change', () => {
     const sts = older(wired());
     sts.spec!.template.spec!.initContainers = sts.spec!.template.spec!.initContainers!.filter((c) => c.name !== initContainerName);
-    const wiring = resultOf(auditStatefulSet(sts, policies, headless), 'wiring');
+    const wiring = resultOf(auditStatefulSet(sts, policies, { service: headless }), 'wiring');
     expect(wiring.outcome).toBe('warn');
     expect(wiring.message).toMatch(
       /which would change \/spec\/template\/spec\/initContainers.*; run kubectl rollout restart statefulset\/cache -n default .*: the update is wired and the pods roll onto it$/,
@@ -97,7 +97,7 @@ describe('wiring by an earlier version', () => {
 test('a StatefulSet that names a policy its namespace does not have fails the policy check and nothing else', () => {
   const sts = wired();
   sts.metadata!.annotations![policyAnnotation] = 'caches';
-  const audit = auditStatefulSet(sts, policies, headless);
+  const audit = auditStatefulSet(sts, policies, { service: headless });
   expect(audit!.policy).toBeUndefined();
   expect(audit!.results).toEqual([
     {
@@ -111,7 +111,7 @@ test('a StatefulSet that names a policy its namespace does not have fails the po
 test('a StatefulSet without the label is none of the audit', () => {
   const sts = sampleStatefulSet();
   delete sts.metadata!.labels!['redis-replication'];
-  expect(auditStatefulSet(sts, policies, headless)).toBeUndefined();
+  expect(auditStatefulSet(sts, policies, { service: headless })).toBeUndefined();
 });
 
 describe('a config file from a ConfigMap, as stored', () => {
@@ -126,20 +126,26 @@ describe('a config file from a ConfigMap, as stored', () => {
   const configMap = (file: string) => new Map([['redis-config', { metadata: { name: 'redis-config' }, data: { 'redis.conf': file } }]]);
 
   test('a ConfigMap changed after admission to TLS only fails the tls rule, naming its line', () => {
-    const stored = admitStatefulSet(withConfigFile(), 'default', policies, headless, configMap('appendonly yes\n'));
+    const stored = admitStatefulSet(withConfigFile(), 'default', policies, { service: headless, configMaps: configMap('appendonly yes\n') });
     if (!stored.allowed) throw new Error(stored.message);
     const sts = fastJsonPatch.applyPatch(withConfigFile(), stored.patch, true, false).newDocument;
-    expect(outcomes(auditStatefulSet(sts, policies, headless, configMap('appendonly yes\n')))).toMatchObject({ tls: 'pass', wiring: 'pass' });
-    const tls = resultOf(auditStatefulSet(sts, policies, headless, configMap('appendonly yes\nport 0\ntls-port 6379\n')), 'tls');
+    expect(outcomes(auditStatefulSet(sts, policies, { service: headless, configMaps: configMap('appendonly yes\n') }))).toMatchObject({
+      tls: 'pass',
+      wiring: 'pass',
+    });
+    const tls = resultOf(
+      auditStatefulSet(sts, policies, { service: headless, configMaps: configMap('appendonly yes\nport 0\ntls-port 6379\n') }),
+      'tls',
+    );
     expect(tls.outcome).toBe('fail');
     expect(tls.message).toContain('ConfigMap redis-config key redis.conf line 2: found port 0');
   });
 
   test('its ConfigMap gone: a warning that the file went unchecked', () => {
-    const stored = admitStatefulSet(withConfigFile(), 'default', policies, headless, configMap('appendonly yes\n'));
+    const stored = admitStatefulSet(withConfigFile(), 'default', policies, { service: headless, configMaps: configMap('appendonly yes\n') });
     if (!stored.allowed) throw new Error(stored.message);
     const sts = fastJsonPatch.applyPatch(withConfigFile(), stored.patch, true, false).newDocument;
-    const audit = auditStatefulSet(sts, policies, headless, new Map([['redis-config', null]]));
+    const audit = auditStatefulSet(sts, policies, { service: headless, configMaps: new Map([['redis-config', null]]) });
     expect(resultOf(audit, 'configFile')).toMatchObject({ outcome: 'warn', message: expect.stringContaining('which does not exist yet') });
   });
 });

@@ -12,7 +12,7 @@ const headless = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'cache-h
 function denial(edit: (sts: V1StatefulSet) => void): string {
   const sts = sampleStatefulSet();
   edit(sts);
-  const admission = admitStatefulSet(sts, 'default', [defaultPolicy], headless);
+  const admission = admitStatefulSet(sts, 'default', [defaultPolicy], { service: headless });
   return admission.allowed
     ? `allowed${admission.warnings.length > 0 ? ` with warnings:\n${admission.warnings.join('\n')}` : ''}`
     : admission.message!;
@@ -124,7 +124,8 @@ test('a pod-level runAsNonRoot is added only when every container allows it', ()
   const withRootInit = sampleStatefulSet();
   withRootInit.spec!.template.spec!.initContainers = [{ name: 'chmod', image: 'busybox', command: ['chmod', '777', '/data'] }];
   const stored = (sts: V1StatefulSet) =>
-    fastJsonPatch.applyPatch(structuredClone(sts), admitStatefulSet(sts, 'default', [defaultPolicy], headless).patch, true, false).newDocument;
+    fastJsonPatch.applyPatch(structuredClone(sts), admitStatefulSet(sts, 'default', [defaultPolicy], { service: headless }).patch, true, false)
+      .newDocument;
   expect(stored(withRootInit).spec!.template.spec!.securityContext).toEqual({ fsGroup: 999, seccompProfile: { type: 'RuntimeDefault' } });
   expect(stored(sampleStatefulSet()).spec!.template.spec!.securityContext).toEqual({
     runAsNonRoot: true,
@@ -136,7 +137,7 @@ test('a pod-level runAsNonRoot is added only when every container allows it', ()
 test('the password comes from the Secret the container already uses, for the init container and the probes', () => {
   const sts = sampleStatefulSet();
   Object.assign(redis(sts), { args: ['--requirepass', '$(PW)'], env: [{ name: 'PW', valueFrom: { secretKeyRef: { name: 'mine', key: 'pw' } } }] });
-  const admission = admitStatefulSet(sts, 'default', [defaultPolicy], headless);
+  const admission = admitStatefulSet(sts, 'default', [defaultPolicy], { service: headless });
   expect(admission.allowed).toBe(true);
   const reference = { secretKeyRef: { name: 'mine', key: 'pw' } };
   expect(admission.patch).toContainEqual({
@@ -160,7 +161,7 @@ describe("the user's config file, from a ConfigMap", () => {
   const configMap = (text: string): ConfigMaps =>
     new Map([['redis-config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'redis-config' }, data: { 'redis.conf': text } }]]);
   const admit = (text: string, edit: (sts: V1StatefulSet) => void = () => undefined) =>
-    admitStatefulSet(withConfigFile(edit), 'default', [defaultPolicy], headless, configMap(text));
+    admitStatefulSet(withConfigFile(edit), 'default', [defaultPolicy], { service: headless, configMaps: configMap(text) });
   const line = (n: number) => `ConfigMap redis-config key redis.conf line ${n}`;
   const fromSecret = (s: V1StatefulSet) =>
     Object.assign(redis(s), {
@@ -252,7 +253,10 @@ describe("the user's config file, from a ConfigMap", () => {
       true,
       false,
     ).newDocument;
-    expect(admitStatefulSet(stored, 'default', [defaultPolicy], headless, configMap('port 6380'))).toMatchObject({ allowed: true, patch: [] });
+    expect(admitStatefulSet(stored, 'default', [defaultPolicy], { service: headless, configMaps: configMap('port 6380') })).toMatchObject({
+      allowed: true,
+      patch: [],
+    });
   });
 
   test("a ConfigMap that does not exist yet: admitted, with a warning that the file's rules were not checked", () => {
@@ -260,8 +264,7 @@ describe("the user's config file, from a ConfigMap", () => {
       withConfigFile(() => undefined),
       'default',
       [defaultPolicy],
-      headless,
-      new Map([['redis-config', null]]),
+      { service: headless, configMaps: new Map([['redis-config', null]]) },
     );
     expect(admission.allowed).toBe(true);
     expect(admission.warnings.join('\n')).toContain(
@@ -274,7 +277,7 @@ describe("the user's config file, from a ConfigMap", () => {
       withConfigFile(() => undefined),
       'default',
       [defaultPolicy],
-      headless,
+      { service: headless },
     );
     expect(admission).toMatchObject({ allowed: true, warnings: [] });
   });
