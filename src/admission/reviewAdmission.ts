@@ -1,4 +1,4 @@
-import type { V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import type { V1PodDisruptionBudget, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import type { AdmissionRequest, AdmissionReview } from './admissionReview.js';
 import { notOurs, type AdmissionDecision, type Subject } from './admissionDecision.js';
 import { admissionResponse } from './admissionResponse.js';
@@ -25,6 +25,11 @@ export interface ClusterObjects {
    * only as far as the ConfigMaps given hold it.
    */
   configMaps?: ConfigMaps;
+  /**
+   * The PodDisruptionBudgets of its namespace, for the audit's and check's `disruptionBudget` result; no
+   * admission rule reads them (a budget may come after the StatefulSet in the same apply).
+   */
+  disruptionBudgets?: readonly V1PodDisruptionBudget[];
 }
 
 export interface ReviewContext extends ClusterObjects {

@@ -8,15 +8,17 @@ import { decideAdmission, type ClusterObjects } from '../admission/reviewAdmissi
 import { ruleNames, type EffectivePolicy, type RuleName } from '../policy/replicationPolicy.js';
 import { mutatedByAnnotation } from '../rules/replicationNames.js';
 import { webhookVersion } from '../webhookVersion.js';
+import { disruptionBudgetResult } from './disruptionBudgetResult.js';
 
 /** The Policy WG's result values, of which an audit gives these. */
 export type AuditOutcome = 'pass' | 'fail' | 'warn' | 'skip';
 
 /**
  * What the audit checks besides the policy's rules: `policy`, that a policy governs the object at all;
- * `wiring`, that what the mutating webhook injects is stored (and by this version of it).
+ * `wiring`, that what the mutating webhook injects is stored (and by this version of it);
+ * `disruptionBudget`, that a PodDisruptionBudget selects its pods (when the namespace's are known).
  */
-export type AuditCheck = RuleName | 'policy' | 'wiring';
+export type AuditCheck = RuleName | 'policy' | 'wiring' | 'disruptionBudget';
 
 export interface AuditResult {
   check: AuditCheck;
@@ -125,6 +127,9 @@ export function auditStatefulSet(sts: V1StatefulSet, policies: readonly Effectiv
     return audit;
   }
   audit.results.push({ check: 'policy', outcome: 'pass', message: `governed by policy ${validation.policy}` }, ...ruleResults(validation));
+  const policy = policies.find((p) => p.name === validation.policy);
+  const budget = policy && known.disruptionBudgets ? disruptionBudgetResult(sts, policy.disruptionBudget, known.disruptionBudgets) : undefined;
+  if (budget) audit.results.push({ check: 'disruptionBudget', ...budget });
   if (isDenied(validation))
     audit.results.push({ check: 'wiring', outcome: 'skip', message: 'not checked: the webhook injects nothing into a StatefulSet it refuses' });
   else

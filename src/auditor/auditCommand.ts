@@ -78,6 +78,7 @@ export const auditCommand: Command = {
       const audit = auditStatefulSet(sts, policies, {
         service: state.serviceOf(sts),
         configMaps: state.configMapsOf(sts),
+        disruptionBudgets: state.disruptionBudgetsOf(sts),
       });
       return audit ? [audit] : [];
     });

@@ -1,4 +1,4 @@
-import type { V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import type { V1PodDisruptionBudget, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import { describeApiError, kubeConfig, orAbsent } from '../kubernetes/kubernetesClient.js';
 import { configMapsToRead, type ConfigMaps } from '../rules/configFileEntries.js';
 import { readConfigMaps } from '../kubernetes/configMapReads.js';
@@ -8,8 +8,8 @@ import { replicationPolicyResource } from '../policy/replicationPolicyResource.j
 import { enabledLabel } from '../rules/replicationNames.js';
 
 /**
- * What an audit reads from a cluster: the labeled StatefulSets, the Services of their namespaces, the
- * ConfigMaps holding their Redis config files, and the cluster's policies if asked.
+ * What an audit reads from a cluster: the labeled StatefulSets, the Services and PodDisruptionBudgets of
+ * their namespaces, the ConfigMaps holding their Redis config files, and the cluster's policies if asked.
  */
 export interface ClusterState {
   statefulSets: V1StatefulSet[];
@@ -17,6 +17,8 @@ export interface ClusterState {
   serviceOf(sts: V1StatefulSet): V1Service | null;
   /** The ConfigMaps its Redis container mounts when its start names a config file, as `ReviewContext.configMaps`. */
   configMapsOf(sts: V1StatefulSet): ConfigMaps;
+  /** The PodDisruptionBudgets of its namespace. */
+  disruptionBudgetsOf(sts: V1StatefulSet): V1PodDisruptionBudget[];
   clusterPolicies?: PolicyLoad;
 }
 
@@ -49,7 +51,11 @@ export async function readClusterState(options: { kubeconfig?: string; namespace
   ).items;
   const namespaces = [...new Set(statefulSets.map((s) => s.metadata?.namespace ?? 'default'))].sort();
   const services = new Map<string, V1Service>();
+  const budgets = new Map<string, V1PodDisruptionBudget[]>();
+  const policyApi = config.makeApiClient(library.PolicyV1Api);
   for (const ns of namespaces) {
+    const listed = await read(`PodDisruptionBudgets in namespace ${ns}`, () => policyApi.listNamespacedPodDisruptionBudget({ namespace: ns }));
+    budgets.set(ns, listed.items);
     for (const service of (await read(`Services in namespace ${ns}`, () => core.listNamespacedService({ namespace: ns }))).items)
       services.set(`${ns}/${service.metadata?.name ?? ''}`, service);
   }
@@ -76,6 +82,7 @@ export async function readClusterState(options: { kubeconfig?: string; namespace
     statefulSets: statefulSets.sort((a, b) =>
       `${a.metadata?.namespace}/${a.metadata?.name}`.localeCompare(`${b.metadata?.namespace}/${b.metadata?.name}`),
     ),
+    disruptionBudgetsOf: (sts) => budgets.get(sts.metadata?.namespace ?? 'default') ?? [],
     configMapsOf: (sts) => configMapsByStatefulSet.get(sts) ?? new Map(),
     serviceOf: (sts) => services.get(`${sts.metadata?.namespace ?? 'default'}/${sts.spec?.serviceName ?? ''}`) ?? null,
     ...(clusterPolicies === undefined ? {} : { clusterPolicies }),

@@ -1,9 +1,11 @@
-import type { KubernetesObject, V1ConfigMap, V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import type { KubernetesObject, V1ConfigMap, V1PodDisruptionBudget, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import type { Operation as PatchOperation } from 'fast-json-patch';
 import { isReplicationEnabled, type ClusterObjects } from '../admission/reviewAdmission.js';
 import type { EffectivePolicy } from '../policy/replicationPolicy.js';
 import { configMapsToRead } from '../rules/configFileEntries.js';
 import { admitStatefulSet } from './admitStatefulSet.js';
+import { disruptionBudgetResult, type DisruptionBudgetResult } from '../audit/disruptionBudgetResult.js';
+import { selectPolicy } from '../policy/selectPolicy.js';
 import type { ManifestObject } from './parseManifests.js';
 
 export type CheckVerdict = 'allowed' | 'warned' | 'denied' | 'not ours';
@@ -17,6 +19,11 @@ export interface StatefulSetCheck {
   message?: string;
   warnings: string[];
   patch: PatchOperation[];
+  /**
+   * Whether a PodDisruptionBudget of the input selects its pods, as its policy's `disruptionBudget` asks;
+   * absent for one denied or not ours, or when the policy says off. Not part of the admission verdict.
+   */
+  disruptionBudget?: DisruptionBudgetResult;
 }
 
 export interface CheckReport {
@@ -46,6 +53,11 @@ function checkStatefulSet(
   if (!isReplicationEnabled(sts)) return { where, namespace, name, verdict: 'not ours', warnings: [], patch: [] };
   const admission = admitStatefulSet(sts, namespace, policies, known);
   const verdict = !admission.allowed ? 'denied' : admission.warnings.length > 0 ? 'warned' : 'allowed';
+  const selection = selectPolicy(policies, namespace, sts.metadata?.annotations);
+  const budget =
+    admission.allowed && selection.ok
+      ? disruptionBudgetResult({ ...sts, metadata: { ...sts.metadata, namespace } }, selection.policy.disruptionBudget, known.disruptionBudgets ?? [])
+      : undefined;
   return {
     where,
     namespace,
@@ -54,13 +66,15 @@ function checkStatefulSet(
     ...(admission.message !== undefined ? { message: admission.message } : {}),
     warnings: admission.warnings,
     patch: admission.patch,
+    ...(budget ? { disruptionBudget: budget } : {}),
   };
 }
 
 /**
  * Every StatefulSet of a manifest stream through admission, as if created in an empty cluster that
  * holds the stream's other objects: its governing Service is the one in the stream, or none; so are the
- * ConfigMaps its Redis container mounts, whose config file the rules then read.
+ * ConfigMaps its Redis container mounts, whose config file the rules then read, and the
+ * PodDisruptionBudgets that may select its pods.
  * `defaultNamespace` stands in for `kubectl apply -n` for objects that name no namespace.
  */
 export function checkManifests(
@@ -75,6 +89,9 @@ export function checkManifests(
   const ofKind = (kind: string) => objects.filter(({ object }) => object.kind === kind && object.apiVersion === 'v1').map(({ object }) => object);
   const services = ofKind('Service') as V1Service[];
   const inputConfigMaps = ofKind('ConfigMap') as V1ConfigMap[];
+  const inputDisruptionBudgets = objects
+    .filter(({ object }) => object.kind === 'PodDisruptionBudget' && object.apiVersion === 'policy/v1')
+    .map(({ object }) => object as V1PodDisruptionBudget);
   for (const { where, object } of objects) {
     if (isStatefulSet(object)) {
       const sts = object as V1StatefulSet;
@@ -84,7 +101,8 @@ export function checkManifests(
       const configMaps = new Map(
         configMapsToRead(sts).map((name) => [name, inputConfigMaps.find((c) => c.metadata?.name === name && namespaceOf(c) === namespace) ?? null]),
       );
-      report.statefulSets.push(checkStatefulSet(sts, where, namespace, policies, { service, configMaps }));
+      const disruptionBudgets = inputDisruptionBudgets.filter((budget) => namespaceOf(budget) === namespace);
+      report.statefulSets.push(checkStatefulSet(sts, where, namespace, policies, { service, configMaps, disruptionBudgets }));
     } else {
       const kind = ignoredKind(object);
       report.ignored[kind] = (report.ignored[kind] ?? 0) + 1;
@@ -94,5 +112,5 @@ export function checkManifests(
 }
 
 export function checkPassed(report: CheckReport): boolean {
-  return report.statefulSets.every((s) => s.verdict !== 'denied');
+  return report.statefulSets.every((s) => s.verdict !== 'denied' && s.disruptionBudget?.outcome !== 'fail');
 }

@@ -14,6 +14,9 @@ export const defaultPolicy: EffectivePolicy = {
   // The data path is the image's own (/data; /bitnami/redis/data for bitnami/redis) unless a policy names one.
   persistence: { required: true },
   antiAffinity: 'preferred',
+  // A warning: a drain without one may evict the leader and its followers together, but a platform may
+  // add budgets its own way, or later.
+  disruptionBudget: 'recommended',
   config: {
     'replica-read-only': 'yes',
     // Without a password Redis refuses clients from other pods in protected mode.

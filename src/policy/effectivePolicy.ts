@@ -13,6 +13,7 @@ export function effectivePolicy(doc: ReplicationPolicy): EffectivePolicy {
     images: { allowed: spec.images?.allowed ?? base.images.allowed },
     persistence: { ...base.persistence, ...spec.persistence },
     antiAffinity: spec.antiAffinity ?? base.antiAffinity,
+    disruptionBudget: spec.disruptionBudget ?? base.disruptionBudget,
     config: { ...base.config, ...spec.config },
     ...(spec.auth?.secretName ? { auth: { secretName: spec.auth.secretName, secretKey: spec.auth.secretKey ?? 'password' } } : {}),
     port: spec.port ?? base.port,

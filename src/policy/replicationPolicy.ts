@@ -14,6 +14,7 @@ export const ruleNames = Object.keys(replicationPolicySchema.properties.spec.pro
 export type Enforcement = SchemaType<SpecSchema['properties']['rules']['properties']['replicas']>;
 export type FailoverMode = NonNullable<NonNullable<ReplicationPolicySpec['failover']>['mode']>;
 export type AntiAffinityMode = NonNullable<ReplicationPolicySpec['antiAffinity']>;
+export type DisruptionBudgetMode = NonNullable<ReplicationPolicySpec['disruptionBudget']>;
 
 export interface ReplicationPolicy {
   apiVersion: 'redis-replication.io/v1alpha1';
@@ -32,6 +33,8 @@ export interface EffectivePolicy {
   /** dataPath: where the data claim is mounted when the Redis container mounts none; absent: the image's data directory. */
   persistence: { required: boolean; dataPath?: string };
   antiAffinity: AntiAffinityMode;
+  /** Whether check and the audit want a PodDisruptionBudget selecting a group's pods: fail, warn, or say nothing. */
+  disruptionBudget: DisruptionBudgetMode;
   config: Record<string, string>;
   auth?: { secretName: string; secretKey: string };
   port: number;

@@ -38,6 +38,9 @@ export const replicationPolicySchema = {
           properties: { required: { type: 'boolean' }, dataPath: { type: 'string', pattern: '^/' } },
         },
         antiAffinity: { type: 'string', enum: ['preferred', 'required', 'none'] },
+        // Not an admission rule: a PodDisruptionBudget may come after the StatefulSet in the same apply.
+        // check and the audit report a group none selects.
+        disruptionBudget: { type: 'string', enum: ['required', 'recommended', 'off'] },
         config: {
           type: 'object',
           // Keys are redis.conf directives; the property-name rule is checked in code (CRDs cannot express it).

@@ -4,7 +4,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"type":"object","required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"type":"string","enum":["redis-replication.io/v1alpha1"]},"kind":{"type":"string","enum":["ReplicationPolicy"]},"metadata":{"type":"object","required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63}}},"spec":{"type":"object","additionalProperties":false,"properties":{"namespaces":{"type":"array","items":{"type":"string","minLength":1,"maxLength":63}},"priority":{"type":"integer","minimum":-1000,"maximum":1000},"replicas":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1,"maximum":1000}}},"images":{"type":"object","additionalProperties":false,"properties":{"allowed":{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}}},"persistence":{"type":"object","additionalProperties":false,"properties":{"required":{"type":"boolean"},"dataPath":{"type":"string","pattern":"^/"}}},"antiAffinity":{"type":"string","enum":["preferred","required","none"]},"config":{"type":"object","additionalProperties":{"type":"string","pattern":"^[^\\r\\n]*$"}},"auth":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"type":"string","minLength":1},"secretKey":{"type":"string","minLength":1}}},"port":{"type":"integer","minimum":1,"maximum":65535},"clusterDomain":{"type":"string","minLength":1},"leaderWaitSeconds":{"type":"integer","minimum":0,"maximum":3600},"failover":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["none","sentinel"]},"sentinel":{"type":"object","additionalProperties":false,"properties":{"downAfterMilliseconds":{"type":"integer","minimum":100,"maximum":600000},"failoverTimeoutMilliseconds":{"type":"integer","minimum":1000,"maximum":3600000},"quorum":{"type":"integer","minimum":1,"maximum":1000},"port":{"type":"integer","minimum":1,"maximum":65535}}}}},"rules":{"type":"object","additionalProperties":false,"properties":{"replicas":{"type":"string","enum":["deny","warn"]},"serviceName":{"type":"string","enum":["deny","warn"]},"podManagementPolicy":{"type":"string","enum":["deny","warn"]},"image":{"type":"string","enum":["deny","warn"]},"replicaof":{"type":"string","enum":["deny","warn"]},"persistence":{"type":"string","enum":["deny","warn"]},"start":{"type":"string","enum":["deny","warn"]},"configFile":{"type":"string","enum":["deny","warn"]},"clusterMode":{"type":"string","enum":["deny","warn"]},"sentinel":{"type":"string","enum":["deny","warn"]},"tls":{"type":"string","enum":["deny","warn"]},"auth":{"type":"string","enum":["deny","warn"]}}}}}}};
+const schema11 = {"type":"object","required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"type":"string","enum":["redis-replication.io/v1alpha1"]},"kind":{"type":"string","enum":["ReplicationPolicy"]},"metadata":{"type":"object","required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63}}},"spec":{"type":"object","additionalProperties":false,"properties":{"namespaces":{"type":"array","items":{"type":"string","minLength":1,"maxLength":63}},"priority":{"type":"integer","minimum":-1000,"maximum":1000},"replicas":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1,"maximum":1000}}},"images":{"type":"object","additionalProperties":false,"properties":{"allowed":{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}}},"persistence":{"type":"object","additionalProperties":false,"properties":{"required":{"type":"boolean"},"dataPath":{"type":"string","pattern":"^/"}}},"antiAffinity":{"type":"string","enum":["preferred","required","none"]},"disruptionBudget":{"type":"string","enum":["required","recommended","off"]},"config":{"type":"object","additionalProperties":{"type":"string","pattern":"^[^\\r\\n]*$"}},"auth":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"type":"string","minLength":1},"secretKey":{"type":"string","minLength":1}}},"port":{"type":"integer","minimum":1,"maximum":65535},"clusterDomain":{"type":"string","minLength":1},"leaderWaitSeconds":{"type":"integer","minimum":0,"maximum":3600},"failover":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["none","sentinel"]},"sentinel":{"type":"object","additionalProperties":false,"properties":{"downAfterMilliseconds":{"type":"integer","minimum":100,"maximum":600000},"failoverTimeoutMilliseconds":{"type":"integer","minimum":1000,"maximum":3600000},"quorum":{"type":"integer","minimum":1,"maximum":1000},"port":{"type":"integer","minimum":1,"maximum":65535}}}}},"rules":{"type":"object","additionalProperties":false,"properties":{"replicas":{"type":"string","enum":["deny","warn"]},"serviceName":{"type":"string","enum":["deny","warn"]},"podManagementPolicy":{"type":"string","enum":["deny","warn"]},"image":{"type":"string","enum":["deny","warn"]},"replicaof":{"type":"string","enum":["deny","warn"]},"persistence":{"type":"string","enum":["deny","warn"]},"start":{"type":"string","enum":["deny","warn"]},"configFile":{"type":"string","enum":["deny","warn"]},"clusterMode":{"type":"string","enum":["deny","warn"]},"sentinel":{"type":"string","enum":["deny","warn"]},"tls":{"type":"string","enum":["deny","warn"]},"auth":{"type":"string","enum":["deny","warn"]}}}}}}};
 const func2 = (text) => [...text].length;
 const func3 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
@@ -514,14 +514,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data4.config !== undefined){
-let data18 = data4.config;
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-for(const key4 in data18){
-let data19 = data18[key4];
-if(typeof data19 === "string"){
-if(!pattern2.test(data19)){
-const err41 = {instancePath:instancePath+"/spec/config/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/config/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n]*$"},message:"must match pattern \""+"^[^\\r\\n]*$"+"\""};
+if(data4.disruptionBudget !== undefined){
+let data18 = data4.disruptionBudget;
+if(typeof data18 !== "string"){
+const err41 = {instancePath:instancePath+"/spec/disruptionBudget",schemaPath:"#/properties/spec/properties/disruptionBudget/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -530,9 +526,8 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-else {
-const err42 = {instancePath:instancePath+"/spec/config/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/config/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((data18 === "required") || (data18 === "recommended")) || (data18 === "off"))){
+const err42 = {instancePath:instancePath+"/spec/disruptionBudget",schemaPath:"#/properties/spec/properties/disruptionBudget/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.disruptionBudget.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -542,9 +537,14 @@ vErrors.push(err42);
 errors++;
 }
 }
-}
-else {
-const err43 = {instancePath:instancePath+"/spec/config",schemaPath:"#/properties/spec/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data4.config !== undefined){
+let data19 = data4.config;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+for(const key4 in data19){
+let data20 = data19[key4];
+if(typeof data20 === "string"){
+if(!pattern2.test(data20)){
+const err43 = {instancePath:instancePath+"/spec/config/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/config/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[^\\r\\n]*$"},message:"must match pattern \""+"^[^\\r\\n]*$"+"\""};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -554,11 +554,8 @@ vErrors.push(err43);
 errors++;
 }
 }
-if(data4.auth !== undefined){
-let data20 = data4.auth;
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-if(data20.secretName === undefined){
-const err44 = {instancePath:instancePath+"/spec/auth",schemaPath:"#/properties/spec/properties/auth/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
+else {
+const err44 = {instancePath:instancePath+"/spec/config/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/config/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -567,9 +564,10 @@ vErrors.push(err44);
 }
 errors++;
 }
-for(const key5 in data20){
-if(!((key5 === "secretName") || (key5 === "secretKey"))){
-const err45 = {instancePath:instancePath+"/spec/auth",schemaPath:"#/properties/spec/properties/auth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/spec/config",schemaPath:"#/properties/spec/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -579,11 +577,11 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data20.secretName !== undefined){
-let data21 = data20.secretName;
-if(typeof data21 === "string"){
-if(func2(data21) < 1){
-const err46 = {instancePath:instancePath+"/spec/auth/secretName",schemaPath:"#/properties/spec/properties/auth/properties/secretName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data4.auth !== undefined){
+let data21 = data4.auth;
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+if(data21.secretName === undefined){
+const err46 = {instancePath:instancePath+"/spec/auth",schemaPath:"#/properties/spec/properties/auth/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -592,9 +590,9 @@ vErrors.push(err46);
 }
 errors++;
 }
-}
-else {
-const err47 = {instancePath:instancePath+"/spec/auth/secretName",schemaPath:"#/properties/spec/properties/auth/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key5 in data21){
+if(!((key5 === "secretName") || (key5 === "secretKey"))){
+const err47 = {instancePath:instancePath+"/spec/auth",schemaPath:"#/properties/spec/properties/auth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -604,11 +602,11 @@ vErrors.push(err47);
 errors++;
 }
 }
-if(data20.secretKey !== undefined){
-let data22 = data20.secretKey;
+if(data21.secretName !== undefined){
+let data22 = data21.secretName;
 if(typeof data22 === "string"){
 if(func2(data22) < 1){
-const err48 = {instancePath:instancePath+"/spec/auth/secretKey",schemaPath:"#/properties/spec/properties/auth/properties/secretKey/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err48 = {instancePath:instancePath+"/spec/auth/secretName",schemaPath:"#/properties/spec/properties/auth/properties/secretName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -619,7 +617,7 @@ errors++;
 }
 }
 else {
-const err49 = {instancePath:instancePath+"/spec/auth/secretKey",schemaPath:"#/properties/spec/properties/auth/properties/secretKey/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err49 = {instancePath:instancePath+"/spec/auth/secretName",schemaPath:"#/properties/spec/properties/auth/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -629,9 +627,11 @@ vErrors.push(err49);
 errors++;
 }
 }
-}
-else {
-const err50 = {instancePath:instancePath+"/spec/auth",schemaPath:"#/properties/spec/properties/auth/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data21.secretKey !== undefined){
+let data23 = data21.secretKey;
+if(typeof data23 === "string"){
+if(func2(data23) < 1){
+const err50 = {instancePath:instancePath+"/spec/auth/secretKey",schemaPath:"#/properties/spec/properties/auth/properties/secretKey/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -641,10 +641,8 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data4.port !== undefined){
-let data23 = data4.port;
-if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
-const err51 = {instancePath:instancePath+"/spec/port",schemaPath:"#/properties/spec/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err51 = {instancePath:instancePath+"/spec/auth/secretKey",schemaPath:"#/properties/spec/properties/auth/properties/secretKey/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -653,9 +651,10 @@ vErrors.push(err51);
 }
 errors++;
 }
-if((typeof data23 == "number") && (isFinite(data23))){
-if(data23 > 65535 || isNaN(data23)){
-const err52 = {instancePath:instancePath+"/spec/port",schemaPath:"#/properties/spec/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
+}
+}
+else {
+const err52 = {instancePath:instancePath+"/spec/auth",schemaPath:"#/properties/spec/properties/auth/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -664,8 +663,11 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data23 < 1 || isNaN(data23)){
-const err53 = {instancePath:instancePath+"/spec/port",schemaPath:"#/properties/spec/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data4.port !== undefined){
+let data24 = data4.port;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+const err53 = {instancePath:instancePath+"/spec/port",schemaPath:"#/properties/spec/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -674,13 +676,9 @@ vErrors.push(err53);
 }
 errors++;
 }
-}
-}
-if(data4.clusterDomain !== undefined){
-let data24 = data4.clusterDomain;
-if(typeof data24 === "string"){
-if(func2(data24) < 1){
-const err54 = {instancePath:instancePath+"/spec/clusterDomain",schemaPath:"#/properties/spec/properties/clusterDomain/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if((typeof data24 == "number") && (isFinite(data24))){
+if(data24 > 65535 || isNaN(data24)){
+const err54 = {instancePath:instancePath+"/spec/port",schemaPath:"#/properties/spec/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -689,9 +687,8 @@ vErrors.push(err54);
 }
 errors++;
 }
-}
-else {
-const err55 = {instancePath:instancePath+"/spec/clusterDomain",schemaPath:"#/properties/spec/properties/clusterDomain/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data24 < 1 || isNaN(data24)){
+const err55 = {instancePath:instancePath+"/spec/port",schemaPath:"#/properties/spec/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -701,10 +698,12 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data4.leaderWaitSeconds !== undefined){
-let data25 = data4.leaderWaitSeconds;
-if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
-const err56 = {instancePath:instancePath+"/spec/leaderWaitSeconds",schemaPath:"#/properties/spec/properties/leaderWaitSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data4.clusterDomain !== undefined){
+let data25 = data4.clusterDomain;
+if(typeof data25 === "string"){
+if(func2(data25) < 1){
+const err56 = {instancePath:instancePath+"/spec/clusterDomain",schemaPath:"#/properties/spec/properties/clusterDomain/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -713,9 +712,9 @@ vErrors.push(err56);
 }
 errors++;
 }
-if((typeof data25 == "number") && (isFinite(data25))){
-if(data25 > 3600 || isNaN(data25)){
-const err57 = {instancePath:instancePath+"/spec/leaderWaitSeconds",schemaPath:"#/properties/spec/properties/leaderWaitSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600},message:"must be <= 3600"};
+}
+else {
+const err57 = {instancePath:instancePath+"/spec/clusterDomain",schemaPath:"#/properties/spec/properties/clusterDomain/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -724,8 +723,11 @@ vErrors.push(err57);
 }
 errors++;
 }
-if(data25 < 0 || isNaN(data25)){
-const err58 = {instancePath:instancePath+"/spec/leaderWaitSeconds",schemaPath:"#/properties/spec/properties/leaderWaitSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data4.leaderWaitSeconds !== undefined){
+let data26 = data4.leaderWaitSeconds;
+if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
+const err58 = {instancePath:instancePath+"/spec/leaderWaitSeconds",schemaPath:"#/properties/spec/properties/leaderWaitSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -734,14 +736,9 @@ vErrors.push(err58);
 }
 errors++;
 }
-}
-}
-if(data4.failover !== undefined){
-let data26 = data4.failover;
-if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
-for(const key6 in data26){
-if(!((key6 === "mode") || (key6 === "sentinel"))){
-const err59 = {instancePath:instancePath+"/spec/failover",schemaPath:"#/properties/spec/properties/failover/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if((typeof data26 == "number") && (isFinite(data26))){
+if(data26 > 3600 || isNaN(data26)){
+const err59 = {instancePath:instancePath+"/spec/leaderWaitSeconds",schemaPath:"#/properties/spec/properties/leaderWaitSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600},message:"must be <= 3600"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -750,11 +747,8 @@ vErrors.push(err59);
 }
 errors++;
 }
-}
-if(data26.mode !== undefined){
-let data27 = data26.mode;
-if(typeof data27 !== "string"){
-const err60 = {instancePath:instancePath+"/spec/failover/mode",schemaPath:"#/properties/spec/properties/failover/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data26 < 0 || isNaN(data26)){
+const err60 = {instancePath:instancePath+"/spec/leaderWaitSeconds",schemaPath:"#/properties/spec/properties/leaderWaitSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -763,8 +757,14 @@ vErrors.push(err60);
 }
 errors++;
 }
-if(!((data27 === "none") || (data27 === "sentinel"))){
-const err61 = {instancePath:instancePath+"/spec/failover/mode",schemaPath:"#/properties/spec/properties/failover/properties/mode/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.failover.properties.mode.enum},message:"must be equal to one of the allowed values"};
+}
+}
+if(data4.failover !== undefined){
+let data27 = data4.failover;
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+for(const key6 in data27){
+if(!((key6 === "mode") || (key6 === "sentinel"))){
+const err61 = {instancePath:instancePath+"/spec/failover",schemaPath:"#/properties/spec/properties/failover/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -774,12 +774,10 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data26.sentinel !== undefined){
-let data28 = data26.sentinel;
-if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-for(const key7 in data28){
-if(!((((key7 === "downAfterMilliseconds") || (key7 === "failoverTimeoutMilliseconds")) || (key7 === "quorum")) || (key7 === "port"))){
-const err62 = {instancePath:instancePath+"/spec/failover/sentinel",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(data27.mode !== undefined){
+let data28 = data27.mode;
+if(typeof data28 !== "string"){
+const err62 = {instancePath:instancePath+"/spec/failover/mode",schemaPath:"#/properties/spec/properties/failover/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -788,11 +786,8 @@ vErrors.push(err62);
 }
 errors++;
 }
-}
-if(data28.downAfterMilliseconds !== undefined){
-let data29 = data28.downAfterMilliseconds;
-if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
-const err63 = {instancePath:instancePath+"/spec/failover/sentinel/downAfterMilliseconds",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/downAfterMilliseconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!((data28 === "none") || (data28 === "sentinel"))){
+const err63 = {instancePath:instancePath+"/spec/failover/mode",schemaPath:"#/properties/spec/properties/failover/properties/mode/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.failover.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -801,9 +796,13 @@ vErrors.push(err63);
 }
 errors++;
 }
-if((typeof data29 == "number") && (isFinite(data29))){
-if(data29 > 600000 || isNaN(data29)){
-const err64 = {instancePath:instancePath+"/spec/failover/sentinel/downAfterMilliseconds",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/downAfterMilliseconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000"};
+}
+if(data27.sentinel !== undefined){
+let data29 = data27.sentinel;
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+for(const key7 in data29){
+if(!((((key7 === "downAfterMilliseconds") || (key7 === "failoverTimeoutMilliseconds")) || (key7 === "quorum")) || (key7 === "port"))){
+const err64 = {instancePath:instancePath+"/spec/failover/sentinel",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -812,8 +811,11 @@ vErrors.push(err64);
 }
 errors++;
 }
-if(data29 < 100 || isNaN(data29)){
-const err65 = {instancePath:instancePath+"/spec/failover/sentinel/downAfterMilliseconds",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/downAfterMilliseconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
+}
+if(data29.downAfterMilliseconds !== undefined){
+let data30 = data29.downAfterMilliseconds;
+if(!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30)))){
+const err65 = {instancePath:instancePath+"/spec/failover/sentinel/downAfterMilliseconds",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/downAfterMilliseconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -822,12 +824,9 @@ vErrors.push(err65);
 }
 errors++;
 }
-}
-}
-if(data28.failoverTimeoutMilliseconds !== undefined){
-let data30 = data28.failoverTimeoutMilliseconds;
-if(!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30)))){
-const err66 = {instancePath:instancePath+"/spec/failover/sentinel/failoverTimeoutMilliseconds",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/failoverTimeoutMilliseconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data30 == "number") && (isFinite(data30))){
+if(data30 > 600000 || isNaN(data30)){
+const err66 = {instancePath:instancePath+"/spec/failover/sentinel/downAfterMilliseconds",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/downAfterMilliseconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -836,9 +835,8 @@ vErrors.push(err66);
 }
 errors++;
 }
-if((typeof data30 == "number") && (isFinite(data30))){
-if(data30 > 3600000 || isNaN(data30)){
-const err67 = {instancePath:instancePath+"/spec/failover/sentinel/failoverTimeoutMilliseconds",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/failoverTimeoutMilliseconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000"};
+if(data30 < 100 || isNaN(data30)){
+const err67 = {instancePath:instancePath+"/spec/failover/sentinel/downAfterMilliseconds",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/downAfterMilliseconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -847,8 +845,12 @@ vErrors.push(err67);
 }
 errors++;
 }
-if(data30 < 1000 || isNaN(data30)){
-const err68 = {instancePath:instancePath+"/spec/failover/sentinel/failoverTimeoutMilliseconds",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/failoverTimeoutMilliseconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000"};
+}
+}
+if(data29.failoverTimeoutMilliseconds !== undefined){
+let data31 = data29.failoverTimeoutMilliseconds;
+if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
+const err68 = {instancePath:instancePath+"/spec/failover/sentinel/failoverTimeoutMilliseconds",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/failoverTimeoutMilliseconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -857,12 +859,9 @@ vErrors.push(err68);
 }
 errors++;
 }
-}
-}
-if(data28.quorum !== undefined){
-let data31 = data28.quorum;
-if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
-const err69 = {instancePath:instancePath+"/spec/failover/sentinel/quorum",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/quorum/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data31 == "number") && (isFinite(data31))){
+if(data31 > 3600000 || isNaN(data31)){
+const err69 = {instancePath:instancePath+"/spec/failover/sentinel/failoverTimeoutMilliseconds",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/failoverTimeoutMilliseconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600000},message:"must be <= 3600000"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -871,9 +870,8 @@ vErrors.push(err69);
 }
 errors++;
 }
-if((typeof data31 == "number") && (isFinite(data31))){
-if(data31 > 1000 || isNaN(data31)){
-const err70 = {instancePath:instancePath+"/spec/failover/sentinel/quorum",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/quorum/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
+if(data31 < 1000 || isNaN(data31)){
+const err70 = {instancePath:instancePath+"/spec/failover/sentinel/failoverTimeoutMilliseconds",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/failoverTimeoutMilliseconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -882,8 +880,12 @@ vErrors.push(err70);
 }
 errors++;
 }
-if(data31 < 1 || isNaN(data31)){
-const err71 = {instancePath:instancePath+"/spec/failover/sentinel/quorum",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/quorum/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data29.quorum !== undefined){
+let data32 = data29.quorum;
+if(!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32)))){
+const err71 = {instancePath:instancePath+"/spec/failover/sentinel/quorum",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/quorum/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -892,12 +894,9 @@ vErrors.push(err71);
 }
 errors++;
 }
-}
-}
-if(data28.port !== undefined){
-let data32 = data28.port;
-if(!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32)))){
-const err72 = {instancePath:instancePath+"/spec/failover/sentinel/port",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data32 == "number") && (isFinite(data32))){
+if(data32 > 1000 || isNaN(data32)){
+const err72 = {instancePath:instancePath+"/spec/failover/sentinel/quorum",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/quorum/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -906,9 +905,8 @@ vErrors.push(err72);
 }
 errors++;
 }
-if((typeof data32 == "number") && (isFinite(data32))){
-if(data32 > 65535 || isNaN(data32)){
-const err73 = {instancePath:instancePath+"/spec/failover/sentinel/port",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
+if(data32 < 1 || isNaN(data32)){
+const err73 = {instancePath:instancePath+"/spec/failover/sentinel/quorum",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/quorum/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -917,8 +915,12 @@ vErrors.push(err73);
 }
 errors++;
 }
-if(data32 < 1 || isNaN(data32)){
-const err74 = {instancePath:instancePath+"/spec/failover/sentinel/port",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data29.port !== undefined){
+let data33 = data29.port;
+if(!(((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33))) && (isFinite(data33)))){
+const err74 = {instancePath:instancePath+"/spec/failover/sentinel/port",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -927,11 +929,9 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err75 = {instancePath:instancePath+"/spec/failover/sentinel",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data33 == "number") && (isFinite(data33))){
+if(data33 > 65535 || isNaN(data33)){
+const err75 = {instancePath:instancePath+"/spec/failover/sentinel/port",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -940,10 +940,8 @@ vErrors.push(err75);
 }
 errors++;
 }
-}
-}
-else {
-const err76 = {instancePath:instancePath+"/spec/failover",schemaPath:"#/properties/spec/properties/failover/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data33 < 1 || isNaN(data33)){
+const err76 = {instancePath:instancePath+"/spec/failover/sentinel/port",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -953,12 +951,10 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data4.rules !== undefined){
-let data33 = data4.rules;
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-for(const key8 in data33){
-if(!(func3.call(schema11.properties.spec.properties.rules.properties, key8))){
-const err77 = {instancePath:instancePath+"/spec/rules",schemaPath:"#/properties/spec/properties/rules/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+}
+}
+else {
+const err77 = {instancePath:instancePath+"/spec/failover/sentinel",schemaPath:"#/properties/spec/properties/failover/properties/sentinel/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -968,10 +964,9 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data33.replicas !== undefined){
-let data34 = data33.replicas;
-if(typeof data34 !== "string"){
-const err78 = {instancePath:instancePath+"/spec/rules/replicas",schemaPath:"#/properties/spec/properties/rules/properties/replicas/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err78 = {instancePath:instancePath+"/spec/failover",schemaPath:"#/properties/spec/properties/failover/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -980,8 +975,13 @@ vErrors.push(err78);
 }
 errors++;
 }
-if(!((data34 === "deny") || (data34 === "warn"))){
-const err79 = {instancePath:instancePath+"/spec/rules/replicas",schemaPath:"#/properties/spec/properties/rules/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+}
+if(data4.rules !== undefined){
+let data34 = data4.rules;
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+for(const key8 in data34){
+if(!(func3.call(schema11.properties.spec.properties.rules.properties, key8))){
+const err79 = {instancePath:instancePath+"/spec/rules",schemaPath:"#/properties/spec/properties/rules/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -991,10 +991,10 @@ vErrors.push(err79);
 errors++;
 }
 }
-if(data33.serviceName !== undefined){
-let data35 = data33.serviceName;
+if(data34.replicas !== undefined){
+let data35 = data34.replicas;
 if(typeof data35 !== "string"){
-const err80 = {instancePath:instancePath+"/spec/rules/serviceName",schemaPath:"#/properties/spec/properties/rules/properties/serviceName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err80 = {instancePath:instancePath+"/spec/rules/replicas",schemaPath:"#/properties/spec/properties/rules/properties/replicas/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1004,7 +1004,7 @@ vErrors.push(err80);
 errors++;
 }
 if(!((data35 === "deny") || (data35 === "warn"))){
-const err81 = {instancePath:instancePath+"/spec/rules/serviceName",schemaPath:"#/properties/spec/properties/rules/properties/serviceName/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.serviceName.enum},message:"must be equal to one of the allowed values"};
+const err81 = {instancePath:instancePath+"/spec/rules/replicas",schemaPath:"#/properties/spec/properties/rules/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.replicas.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1014,10 +1014,10 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data33.podManagementPolicy !== undefined){
-let data36 = data33.podManagementPolicy;
+if(data34.serviceName !== undefined){
+let data36 = data34.serviceName;
 if(typeof data36 !== "string"){
-const err82 = {instancePath:instancePath+"/spec/rules/podManagementPolicy",schemaPath:"#/properties/spec/properties/rules/properties/podManagementPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err82 = {instancePath:instancePath+"/spec/rules/serviceName",schemaPath:"#/properties/spec/properties/rules/properties/serviceName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1027,7 +1027,7 @@ vErrors.push(err82);
 errors++;
 }
 if(!((data36 === "deny") || (data36 === "warn"))){
-const err83 = {instancePath:instancePath+"/spec/rules/podManagementPolicy",schemaPath:"#/properties/spec/properties/rules/properties/podManagementPolicy/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.podManagementPolicy.enum},message:"must be equal to one of the allowed values"};
+const err83 = {instancePath:instancePath+"/spec/rules/serviceName",schemaPath:"#/properties/spec/properties/rules/properties/serviceName/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.serviceName.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1037,10 +1037,10 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data33.image !== undefined){
-let data37 = data33.image;
+if(data34.podManagementPolicy !== undefined){
+let data37 = data34.podManagementPolicy;
 if(typeof data37 !== "string"){
-const err84 = {instancePath:instancePath+"/spec/rules/image",schemaPath:"#/properties/spec/properties/rules/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err84 = {instancePath:instancePath+"/spec/rules/podManagementPolicy",schemaPath:"#/properties/spec/properties/rules/properties/podManagementPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1050,7 +1050,7 @@ vErrors.push(err84);
 errors++;
 }
 if(!((data37 === "deny") || (data37 === "warn"))){
-const err85 = {instancePath:instancePath+"/spec/rules/image",schemaPath:"#/properties/spec/properties/rules/properties/image/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.image.enum},message:"must be equal to one of the allowed values"};
+const err85 = {instancePath:instancePath+"/spec/rules/podManagementPolicy",schemaPath:"#/properties/spec/properties/rules/properties/podManagementPolicy/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.podManagementPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1060,10 +1060,10 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data33.replicaof !== undefined){
-let data38 = data33.replicaof;
+if(data34.image !== undefined){
+let data38 = data34.image;
 if(typeof data38 !== "string"){
-const err86 = {instancePath:instancePath+"/spec/rules/replicaof",schemaPath:"#/properties/spec/properties/rules/properties/replicaof/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err86 = {instancePath:instancePath+"/spec/rules/image",schemaPath:"#/properties/spec/properties/rules/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1073,7 +1073,7 @@ vErrors.push(err86);
 errors++;
 }
 if(!((data38 === "deny") || (data38 === "warn"))){
-const err87 = {instancePath:instancePath+"/spec/rules/replicaof",schemaPath:"#/properties/spec/properties/rules/properties/replicaof/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.replicaof.enum},message:"must be equal to one of the allowed values"};
+const err87 = {instancePath:instancePath+"/spec/rules/image",schemaPath:"#/properties/spec/properties/rules/properties/image/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.image.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1083,10 +1083,10 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data33.persistence !== undefined){
-let data39 = data33.persistence;
+if(data34.replicaof !== undefined){
+let data39 = data34.replicaof;
 if(typeof data39 !== "string"){
-const err88 = {instancePath:instancePath+"/spec/rules/persistence",schemaPath:"#/properties/spec/properties/rules/properties/persistence/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err88 = {instancePath:instancePath+"/spec/rules/replicaof",schemaPath:"#/properties/spec/properties/rules/properties/replicaof/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1096,7 +1096,7 @@ vErrors.push(err88);
 errors++;
 }
 if(!((data39 === "deny") || (data39 === "warn"))){
-const err89 = {instancePath:instancePath+"/spec/rules/persistence",schemaPath:"#/properties/spec/properties/rules/properties/persistence/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.persistence.enum},message:"must be equal to one of the allowed values"};
+const err89 = {instancePath:instancePath+"/spec/rules/replicaof",schemaPath:"#/properties/spec/properties/rules/properties/replicaof/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.replicaof.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1106,10 +1106,10 @@ vErrors.push(err89);
 errors++;
 }
 }
-if(data33.start !== undefined){
-let data40 = data33.start;
+if(data34.persistence !== undefined){
+let data40 = data34.persistence;
 if(typeof data40 !== "string"){
-const err90 = {instancePath:instancePath+"/spec/rules/start",schemaPath:"#/properties/spec/properties/rules/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err90 = {instancePath:instancePath+"/spec/rules/persistence",schemaPath:"#/properties/spec/properties/rules/properties/persistence/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1119,7 +1119,7 @@ vErrors.push(err90);
 errors++;
 }
 if(!((data40 === "deny") || (data40 === "warn"))){
-const err91 = {instancePath:instancePath+"/spec/rules/start",schemaPath:"#/properties/spec/properties/rules/properties/start/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.start.enum},message:"must be equal to one of the allowed values"};
+const err91 = {instancePath:instancePath+"/spec/rules/persistence",schemaPath:"#/properties/spec/properties/rules/properties/persistence/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.persistence.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1129,10 +1129,10 @@ vErrors.push(err91);
 errors++;
 }
 }
-if(data33.configFile !== undefined){
-let data41 = data33.configFile;
+if(data34.start !== undefined){
+let data41 = data34.start;
 if(typeof data41 !== "string"){
-const err92 = {instancePath:instancePath+"/spec/rules/configFile",schemaPath:"#/properties/spec/properties/rules/properties/configFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err92 = {instancePath:instancePath+"/spec/rules/start",schemaPath:"#/properties/spec/properties/rules/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1142,7 +1142,7 @@ vErrors.push(err92);
 errors++;
 }
 if(!((data41 === "deny") || (data41 === "warn"))){
-const err93 = {instancePath:instancePath+"/spec/rules/configFile",schemaPath:"#/properties/spec/properties/rules/properties/configFile/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.configFile.enum},message:"must be equal to one of the allowed values"};
+const err93 = {instancePath:instancePath+"/spec/rules/start",schemaPath:"#/properties/spec/properties/rules/properties/start/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.start.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1152,10 +1152,10 @@ vErrors.push(err93);
 errors++;
 }
 }
-if(data33.clusterMode !== undefined){
-let data42 = data33.clusterMode;
+if(data34.configFile !== undefined){
+let data42 = data34.configFile;
 if(typeof data42 !== "string"){
-const err94 = {instancePath:instancePath+"/spec/rules/clusterMode",schemaPath:"#/properties/spec/properties/rules/properties/clusterMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err94 = {instancePath:instancePath+"/spec/rules/configFile",schemaPath:"#/properties/spec/properties/rules/properties/configFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1165,7 +1165,7 @@ vErrors.push(err94);
 errors++;
 }
 if(!((data42 === "deny") || (data42 === "warn"))){
-const err95 = {instancePath:instancePath+"/spec/rules/clusterMode",schemaPath:"#/properties/spec/properties/rules/properties/clusterMode/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.clusterMode.enum},message:"must be equal to one of the allowed values"};
+const err95 = {instancePath:instancePath+"/spec/rules/configFile",schemaPath:"#/properties/spec/properties/rules/properties/configFile/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.configFile.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1175,10 +1175,10 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data33.sentinel !== undefined){
-let data43 = data33.sentinel;
+if(data34.clusterMode !== undefined){
+let data43 = data34.clusterMode;
 if(typeof data43 !== "string"){
-const err96 = {instancePath:instancePath+"/spec/rules/sentinel",schemaPath:"#/properties/spec/properties/rules/properties/sentinel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err96 = {instancePath:instancePath+"/spec/rules/clusterMode",schemaPath:"#/properties/spec/properties/rules/properties/clusterMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1188,7 +1188,7 @@ vErrors.push(err96);
 errors++;
 }
 if(!((data43 === "deny") || (data43 === "warn"))){
-const err97 = {instancePath:instancePath+"/spec/rules/sentinel",schemaPath:"#/properties/spec/properties/rules/properties/sentinel/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.sentinel.enum},message:"must be equal to one of the allowed values"};
+const err97 = {instancePath:instancePath+"/spec/rules/clusterMode",schemaPath:"#/properties/spec/properties/rules/properties/clusterMode/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.clusterMode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1198,10 +1198,10 @@ vErrors.push(err97);
 errors++;
 }
 }
-if(data33.tls !== undefined){
-let data44 = data33.tls;
+if(data34.sentinel !== undefined){
+let data44 = data34.sentinel;
 if(typeof data44 !== "string"){
-const err98 = {instancePath:instancePath+"/spec/rules/tls",schemaPath:"#/properties/spec/properties/rules/properties/tls/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err98 = {instancePath:instancePath+"/spec/rules/sentinel",schemaPath:"#/properties/spec/properties/rules/properties/sentinel/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1211,7 +1211,7 @@ vErrors.push(err98);
 errors++;
 }
 if(!((data44 === "deny") || (data44 === "warn"))){
-const err99 = {instancePath:instancePath+"/spec/rules/tls",schemaPath:"#/properties/spec/properties/rules/properties/tls/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.tls.enum},message:"must be equal to one of the allowed values"};
+const err99 = {instancePath:instancePath+"/spec/rules/sentinel",schemaPath:"#/properties/spec/properties/rules/properties/sentinel/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.sentinel.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1221,10 +1221,10 @@ vErrors.push(err99);
 errors++;
 }
 }
-if(data33.auth !== undefined){
-let data45 = data33.auth;
+if(data34.tls !== undefined){
+let data45 = data34.tls;
 if(typeof data45 !== "string"){
-const err100 = {instancePath:instancePath+"/spec/rules/auth",schemaPath:"#/properties/spec/properties/rules/properties/auth/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err100 = {instancePath:instancePath+"/spec/rules/tls",schemaPath:"#/properties/spec/properties/rules/properties/tls/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1234,7 +1234,7 @@ vErrors.push(err100);
 errors++;
 }
 if(!((data45 === "deny") || (data45 === "warn"))){
-const err101 = {instancePath:instancePath+"/spec/rules/auth",schemaPath:"#/properties/spec/properties/rules/properties/auth/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.auth.enum},message:"must be equal to one of the allowed values"};
+const err101 = {instancePath:instancePath+"/spec/rules/tls",schemaPath:"#/properties/spec/properties/rules/properties/tls/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.tls.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1244,9 +1244,10 @@ vErrors.push(err101);
 errors++;
 }
 }
-}
-else {
-const err102 = {instancePath:instancePath+"/spec/rules",schemaPath:"#/properties/spec/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data34.auth !== undefined){
+let data46 = data34.auth;
+if(typeof data46 !== "string"){
+const err102 = {instancePath:instancePath+"/spec/rules/auth",schemaPath:"#/properties/spec/properties/rules/properties/auth/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1255,10 +1256,8 @@ vErrors.push(err102);
 }
 errors++;
 }
-}
-}
-else {
-const err103 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!((data46 === "deny") || (data46 === "warn"))){
+const err103 = {instancePath:instancePath+"/spec/rules/auth",schemaPath:"#/properties/spec/properties/rules/properties/auth/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.auth.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1270,12 +1269,36 @@ errors++;
 }
 }
 else {
-const err104 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err104 = {instancePath:instancePath+"/spec/rules",schemaPath:"#/properties/spec/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err104];
 }
 else {
 vErrors.push(err104);
+}
+errors++;
+}
+}
+}
+else {
+const err105 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+}
+}
+else {
+const err106 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
 }
 errors++;
 }

@@ -1,4 +1,4 @@
-import type { V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import type { V1PodDisruptionBudget, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import type { ClusterObjects } from '../admission/reviewAdmission.js';
 import { auditStatefulSet } from '../audit/auditStatefulSet.js';
 import { policyReports, type ReportSummary } from '../audit/policyReport.js';
@@ -23,6 +23,13 @@ export interface ClusterAuditOptions {
   readConfigMap?: ReadConfigMap;
   /** A ConfigMap that could not be read; the file it holds is left unchecked. */
   onConfigMapError?: (configMap: string, error: unknown) => void;
+  /**
+   * A namespace's PodDisruptionBudgets, listed on each audit (not watched: a budget added or removed
+   * shows by the next interval), so a group no budget protects is reported.
+   */
+  listDisruptionBudgets?: (namespace: string) => Promise<V1PodDisruptionBudget[]>;
+  /** A namespace whose budgets could not be listed: its groups' disruptionBudget result is left out. */
+  onDisruptionBudgetsError?: (namespace: string, error: unknown) => void;
   policies: () => readonly EffectivePolicy[];
   publisher: ReportPublisher;
   /** A full audit at least this often, changes or not (a Service or a policy may change unseen by a trigger). */
@@ -86,6 +93,22 @@ export function clusterAudit(options: ClusterAuditOptions): ClusterAudit {
     return readConfigMaps(options.readConfigMap, namespace, names, (name, error) => options.onConfigMapError?.(`${namespace}/${name}`, error));
   };
 
+  const disruptionBudgetsByNamespace = async (statefulSets: readonly V1StatefulSet[]) => {
+    const budgets = new Map<string, V1PodDisruptionBudget[]>();
+    const list = options.listDisruptionBudgets;
+    if (!list) return budgets;
+    const namespaces = [...new Set(statefulSets.map((sts) => sts.metadata?.namespace ?? 'default'))];
+    await Promise.all(
+      namespaces.map((namespace) =>
+        list(namespace).then(
+          (found) => void budgets.set(namespace, found),
+          (error: unknown) => options.onDisruptionBudgetsError?.(namespace, error),
+        ),
+      ),
+    );
+    return budgets;
+  };
+
   const schedule = (ms: number) => {
     if (closed) return;
     clearTimeout(pending);
@@ -98,12 +121,15 @@ export function clusterAudit(options: ClusterAuditOptions): ClusterAudit {
     running = true;
     const policies = options.policies();
     const configMaps = await Promise.all(statefulSets.map(configMapsOf));
+    const disruptionBudgets = await disruptionBudgetsByNamespace(statefulSets);
     const audits = statefulSets.flatMap((sts, i) => {
       const service = serviceOf(sts);
       const known: ClusterObjects = {
         ...(service === undefined ? {} : { service }),
         ...(configMaps[i] === undefined ? {} : { configMaps: configMaps[i] }),
       };
+      const budgets = disruptionBudgets.get(sts.metadata?.namespace ?? 'default');
+      if (budgets) known.disruptionBudgets = budgets;
       return auditStatefulSet(sts, policies, known) ?? [];
     });
     const reports = policyReports(audits, new Date());

@@ -1,4 +1,4 @@
-import type { V1ConfigMap, V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1PodDisruptionBudget, V1PodDisruptionBudgetList, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import type { ReadConfigMap } from '../kubernetes/configMapReads.js';
 import { apiConnection } from '../kubernetes/apiConnection.js';
 import { orAbsent } from '../kubernetes/kubernetesClient.js';
@@ -10,12 +10,15 @@ export interface ClusterReads {
   service?(namespace: string, name: string): Promise<V1Service | undefined>;
   /** Absent when the webhook was not asked to read ConfigMaps (serve --check-config-files). */
   configMap?: ReadConfigMap;
+  /** Absent unless the audit runs (serve --audit-interval): a namespace's PodDisruptionBudgets. */
+  disruptionBudgets?: (namespace: string) => Promise<V1PodDisruptionBudget[]>;
 }
 
 /** The reads through the Kubernetes API (apiConnection: in-cluster config, or KUBECONFIG / ~/.kube/config). */
 export function kubernetesClusterReads(options: {
   services: boolean;
   configMaps: boolean;
+  disruptionBudgets: boolean;
   onRead?: (object: 'statefulset' | 'service' | 'configmap') => void;
 }): ClusterReads {
   const connection = apiConnection();
@@ -40,6 +43,12 @@ export function kubernetesClusterReads(options: {
             options.onRead?.('configmap');
             return read<V1ConfigMap>(`/api/v1/namespaces/${segment(namespace)}/configmaps/${segment(name)}`);
           },
+        }
+      : {}),
+    ...(options.disruptionBudgets
+      ? {
+          disruptionBudgets: async (namespace: string) =>
+            (await connection.get<V1PodDisruptionBudgetList>(`/apis/policy/v1/namespaces/${segment(namespace)}/poddisruptionbudgets`)).items,
         }
       : {}),
   };

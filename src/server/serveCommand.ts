@@ -57,7 +57,8 @@ Options:
                              PolicyReport (wgpolicyk8s.io/v1alpha2) per namespace: after every
                              change of one, of the policies (or with --check-services of a
                              Service), and every D (e.g. 10m); implies --watch-statefulsets
-                             (list, create, patch and delete policyreports; their CRD installed)
+                             (list, create, patch and delete policyreports; their CRD installed;
+                             list poddisruptionbudgets, to report a group none selects)
   --label-leaders D          every D (e.g. 1s), label the pods of each group with Sentinel failover
                              redis-replication/role=leader|follower as a majority of its Sentinels
                              name the master, so a Service selecting the leader follows a failover;
@@ -169,6 +170,7 @@ export const serveCommand: Command = {
     const cluster = kubernetesClusterReads({
       services: values['check-services'],
       configMaps: values['check-config-files'],
+      disruptionBudgets: auditIntervalMs !== undefined,
       onRead: (object) => metrics.apiReads.inc({ object }),
     });
     const leaderIntervalMs = values['label-leaders'] === undefined ? undefined : durationMs('label-leaders', values['label-leaders'], 100);
@@ -246,6 +248,13 @@ export const serveCommand: Command = {
                   configMap,
                   error: errorMessage(error),
                 }),
+            }
+          : {}),
+        ...(cluster.disruptionBudgets
+          ? {
+              listDisruptionBudgets: cluster.disruptionBudgets,
+              onDisruptionBudgetsError: (namespace: string, error: unknown) =>
+                log('warn', 'PodDisruptionBudgets not listed for the audit; the check is left out', { namespace, error: errorMessage(error) }),
             }
           : {}),
         policies: () => policies.current(),

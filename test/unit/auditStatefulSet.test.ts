@@ -149,3 +149,16 @@ describe('a config file from a ConfigMap, as stored', () => {
     expect(resultOf(audit, 'configFile')).toMatchObject({ outcome: 'warn', message: expect.stringContaining('which does not exist yet') });
   });
 });
+
+test("the namespace's PodDisruptionBudgets, when known: a group none selects is warned about (its policy's disruptionBudget)", () => {
+  const selecting = { metadata: { name: 'cache' }, spec: { maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'cache' } } } };
+  expect(resultOf(auditStatefulSet(wired(), policies, { service: headless, disruptionBudgets: [selecting] }), 'disruptionBudget')).toEqual({
+    check: 'disruptionBudget',
+    outcome: 'pass',
+    message: 'PodDisruptionBudget cache selects the pods',
+  });
+  const none = auditStatefulSet(wired(), policies, { service: headless, disruptionBudgets: [] });
+  expect(resultOf(none, 'disruptionBudget').outcome).toBe('warn');
+  // Not known (the audit could not list them): not judged.
+  expect(auditStatefulSet(wired(), policies, { service: headless })!.results.map((r) => r.check)).not.toContain('disruptionBudget');
+});

@@ -163,6 +163,42 @@ describe('checkManifests', () => {
   });
 });
 
+describe("checkManifests: the input's PodDisruptionBudgets", () => {
+  const budget = (namespace: string, app: string) =>
+    stringify({
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'cache', namespace },
+      spec: { maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': app } } },
+    });
+  const check = (policy: EffectivePolicy, ...documents: string[]) =>
+    checkManifests('in.yaml', objects(documents.join('---\n')), [policy], 'default').statefulSets[0]!;
+
+  test('one selecting the pods passes; admission verdict unchanged', () => {
+    const result = check(defaultPolicy, stringify(sampleStatefulSet()), budget('default', 'cache'));
+    // Warned for the governing Service the input lacks, as without the budget.
+    expect(result).toMatchObject({
+      verdict: 'warned',
+      disruptionBudget: { outcome: 'pass', message: 'PodDisruptionBudget cache selects the pods' },
+    });
+  });
+
+  test("none (or one of another namespace, or another group's): a warning by default, a failed check when the policy requires one", () => {
+    const warned = check(defaultPolicy, stringify(sampleStatefulSet()), budget('other', 'cache'), budget('default', 'web'));
+    expect(warned.verdict).toBe('warned');
+    expect(warned.disruptionBudget?.outcome).toBe('warn');
+    const required = { ...defaultPolicy, disruptionBudget: 'required' as const };
+    const report = checkManifests('in.yaml', objects(stringify(sampleStatefulSet())), [required], 'default');
+    expect(report.statefulSets[0]!.disruptionBudget?.outcome).toBe('fail');
+    expect(checkPassed(report)).toBe(false);
+    expect(check({ ...defaultPolicy, disruptionBudget: 'off' }, stringify(sampleStatefulSet())).disruptionBudget).toBeUndefined();
+  });
+
+  test('a denied StatefulSet is judged by admission alone', () => {
+    expect(check(defaultPolicy, stringify(sampleStatefulSet({ replicas: 1 }))).disruptionBudget).toBeUndefined();
+  });
+});
+
 describe("checkManifests: the Redis config file from the input's ConfigMap", () => {
   // As the corpus has them: `redis-server /etc/redis/redis.conf`, the file a subPath mount of a ConfigMap key.
   const statefulSet = () => {

@@ -96,6 +96,38 @@ describe('textReport', () => {
     );
   });
 
+  test('a group without the PodDisruptionBudget its policy requires fails the check, beside its admission verdict', () => {
+    const unprotected: CheckReport = {
+      source: 'stdin',
+      statefulSets: [
+        {
+          ...base,
+          name: 'a',
+          verdict: 'allowed',
+          disruptionBudget: { outcome: 'fail', message: 'spec.template.metadata.labels: found no PodDisruptionBudget ...' },
+        },
+        { ...base, name: 'b', verdict: 'allowed', disruptionBudget: { outcome: 'pass', message: 'PodDisruptionBudget b selects the pods' } },
+      ],
+      ignored: {},
+    };
+    expect(textReport(unprotected)).toBe(
+      [
+        'StatefulSet default/a (stdin, document 1): allowed',
+        '  disruption budget (fail): spec.template.metadata.labels: found no PodDisruptionBudget ...',
+        '  would inject nothing: already as the webhook makes it',
+        '',
+        'StatefulSet default/b (stdin, document 1): allowed',
+        '  disruption budget (pass): PodDisruptionBudget b selects the pods',
+        '  would inject nothing: already as the webhook makes it',
+        '',
+        '2 StatefulSets: 2 allowed, 0 allowed with warnings, 0 denied, 0 not ours',
+        '0 other objects ignored',
+        'check failed: 1 StatefulSet without the PodDisruptionBudget their policy requires',
+        '',
+      ].join('\n'),
+    );
+  });
+
   test('says so when it passes', () => {
     expect(textReport({ source: 'stdin', statefulSets: [], ignored: {} })).toBe(
       '0 StatefulSets: 0 allowed, 0 allowed with warnings, 0 denied, 0 not ours\n0 other objects ignored\ncheck passed\n',
