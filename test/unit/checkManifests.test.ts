@@ -172,7 +172,7 @@ describe("checkManifests: the input's PodDisruptionBudgets", () => {
       spec: { maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': app } } },
     });
   const check = (policy: EffectivePolicy, ...documents: string[]) =>
-    checkManifests('in.yaml', objects(documents.join('---\n')), [policy], 'default').statefulSets[0]!;
+    checkManifests('in.yaml', objects(documents.join('---\n')), [policy], 'default').statefulSets[0];
 
   test('one selecting the pods passes; admission verdict unchanged', () => {
     const result = check(defaultPolicy, stringify(sampleStatefulSet()), budget('default', 'cache'));
@@ -189,7 +189,7 @@ describe("checkManifests: the input's PodDisruptionBudgets", () => {
     expect(warned.disruptionBudget?.outcome).toBe('warn');
     const required = { ...defaultPolicy, disruptionBudget: 'required' as const };
     const report = checkManifests('in.yaml', objects(stringify(sampleStatefulSet())), [required], 'default');
-    expect(report.statefulSets[0]!.disruptionBudget?.outcome).toBe('fail');
+    expect(report.statefulSets[0].disruptionBudget?.outcome).toBe('fail');
     expect(checkPassed(report)).toBe(false);
     expect(check({ ...defaultPolicy, disruptionBudget: 'off' }, stringify(sampleStatefulSet())).disruptionBudget).toBeUndefined();
   });
