@@ -1,8 +1,11 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StatefulSetAudit } from '../../src/audit/auditStatefulSet.js';
 import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
-import { replicationGroupYaml } from '../fixtures/manifest.js';
+import { disruptionBudgetYaml, replicationGroupYaml } from '../fixtures/manifest.js';
 import { runCli } from '../fixtures/runCli.js';
 
 // `audit` against the real API server: a labeled StatefulSet stored while the webhook was not registered
@@ -17,6 +20,7 @@ beforeAll(async () => {
   await kubectlOk(['apply', '-f', '-'], replicationGroupYaml(ns, 'unwired'));
   execFileSync('bash', [`${cluster}webhook-up.sh`], { stdio: ['ignore', 'ignore', 'inherit'] });
   await kubectlOk(['apply', '-f', '-'], replicationGroupYaml(ns, 'wired'));
+  await kubectlOk(['apply', '-f', '-'], `${disruptionBudgetYaml(ns, 'unwired')}---\n${disruptionBudgetYaml(ns, 'wired')}`);
 }, 60_000);
 
 afterAll(async () => {
@@ -46,6 +50,28 @@ test('kubectl rollout restart, as the message says, wires it: the audit passes, 
     ['unwired', []],
     ['wired', []],
   ]);
+}, 30_000);
+
+test('its PodDisruptionBudget deleted: a warning naming the fix, still exit 0; required by the policy: exit 1', async () => {
+  await kubectlOk(['delete', 'poddisruptionbudget', 'wired', '-n', ns]);
+  const run = await audit();
+  expect(run.code).toBe(0);
+  expect(run.stdout).toContain(
+    `StatefulSet ${ns}/wired (policy default): passing, with 1 warning\n  warn disruptionBudget: spec.template.metadata.labels: found no PodDisruptionBudget in namespace ${ns} selecting the pods (app.kubernetes.io/name=wired)`,
+  );
+  expect(run.stdout).toContain('kustomize/components/disruption-budget');
+  const required = mkdtempSync(join(tmpdir(), 'rrw-audit-policies-'));
+  try {
+    writeFileSync(
+      join(required, 'required.yaml'),
+      `apiVersion: redis-replication.io/v1alpha1\nkind: ReplicationPolicy\nmetadata: {name: required}\nspec: {namespaces: [${ns}], disruptionBudget: required}\n`,
+    );
+    const strict = await runCli(['audit', '-n', ns, '--policies', required]);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain(`StatefulSet ${ns}/wired (policy required): failing 1 check\n  fail disruptionBudget:`);
+  } finally {
+    rmSync(required, { recursive: true, force: true });
+  }
 }, 30_000);
 
 test('a cluster that cannot be read is exit 2 with the reason', async () => {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { PolicyReport } from '../../src/audit/policyReport.js';
 import { eventually } from '../fixtures/eventually.js';
 import { applyCrds, kubectl, kubectlOk } from '../fixtures/kubectl.js';
-import { replicationGroupYaml } from '../fixtures/manifest.js';
+import { disruptionBudgetYaml, replicationGroupYaml } from '../fixtures/manifest.js';
 import { bindClusterRoleFiles, serviceAccountKubeconfig } from '../fixtures/serviceAccountKubeconfig.js';
 import { startWebhook, type WebhookProcess } from '../fixtures/webhookProcess.js';
 
@@ -54,6 +54,8 @@ beforeAll(async () => {
   await kubectlOk(['apply', '-f', '-'], replicationGroupYaml(ns, 'unwired'));
   execFileSync('bash', [`${cluster}webhook-up.sh`], { stdio: ['ignore', 'ignore', 'inherit'] });
   await kubectlOk(['apply', '-f', '-'], replicationGroupYaml(ns, 'wired'));
+  // Each with a PodDisruptionBudget, so the only findings are the ones each test makes.
+  await kubectlOk(['apply', '-f', '-'], `${disruptionBudgetYaml(ns, 'unwired')}---\n${disruptionBudgetYaml(ns, 'wired')}`);
   // As the shipped RBAC allows (the base ClusterRole and the audit component's), not as the admin.
   await kubectlOk(['create', 'serviceaccount', 'webhook', '-n', ns]);
   unbind = await bindClusterRoleFiles(ns, 'webhook', roleFiles);
@@ -122,7 +124,12 @@ test('the PolicyReport CRD gone: the audit reports the trouble and publishes onc
   await installCrds();
   // The retry comes by itself (10 s); a change brings it sooner.
   await kubectlOk(['label', 'statefulset', 'wired', '-n', ns, 'redis-replication=enabled']);
-  const { report } = await reportReaches((_, r) => r !== undefined, 'the report to be back');
+  // The retry may publish first, from before the label came back (only `unwired`): wait for the audit
+  // that saw the label (a busy whole-suite run met the retry's report).
+  const { report } = await reportReaches(
+    (_, r) => r?.results.some((result) => result.resources[0].name === 'wired') === true,
+    'the report to be back, with the relabeled StatefulSet',
+  );
   expect(new Set(report.results.map((r) => r.resources[0].name))).toEqual(new Set(['unwired', 'wired']));
   expect(webhook.child.exitCode).toBeNull();
 }, 60_000);
