@@ -63,7 +63,8 @@ export interface ObjectKey {
 export interface Reads {
   parent?: ObjectKey;
   service?: ObjectKey;
-  configMaps?: ObjectKey[];
+  /** All in the StatefulSet's namespace: a pod mounts ConfigMaps of its own namespace only. */
+  configMaps?: { namespace: string; names: string[] };
 }
 
 /**
@@ -78,10 +79,10 @@ export function readsFor(endpoint: Endpoint, request: AdmissionRequest): Reads {
   const sts = request.object as V1StatefulSet | undefined;
   if (!isObjectWrite(request, 'apps', 'statefulsets') || !isReplicationEnabled(sts) || !sts) return {};
   const service = sts.spec?.serviceName;
-  const configMaps = configMapsToRead(sts).map((name) => ({ namespace, name }));
+  const names = configMapsToRead(sts);
   return {
     ...(endpoint === 'validate' && typeof service === 'string' && service !== '' ? { service: { namespace, name: service } } : {}),
-    ...(configMaps.length > 0 ? { configMaps } : {}),
+    ...(names.length > 0 ? { configMaps: { namespace, names } } : {}),
   };
 }
 

@@ -30,17 +30,13 @@ export function admissionHandler(
     const reads = readsFor(endpoint, request);
     const context: ReviewContext = { policies: policies() };
     if (reads.configMaps && cluster.configMap) {
-      const [first] = reads.configMaps;
-      context.configMaps = await readConfigMaps(
-        cluster.configMap,
-        first?.namespace ?? 'default',
-        reads.configMaps.map((key) => key.name),
-        (name, error) =>
-          log('warn', 'ConfigMap not read; the config file it holds is left unchecked', {
-            uid: request.uid,
-            configMap: `${first?.namespace}/${name}`,
-            error: errorMessage(error),
-          }),
+      const { namespace, names } = reads.configMaps;
+      context.configMaps = await readConfigMaps(cluster.configMap, namespace, names, (name, error) =>
+        log('warn', 'ConfigMap not read; the config file it holds is left unchecked', {
+          uid: request.uid,
+          configMap: `${namespace}/${name}`,
+          error: errorMessage(error),
+        }),
       );
     }
     if (reads.parent) {

@@ -124,12 +124,12 @@ export function clusterAudit(options: ClusterAuditOptions): ClusterAudit {
     const disruptionBudgets = await disruptionBudgetsByNamespace(statefulSets);
     const audits = statefulSets.flatMap((sts, i) => {
       const service = serviceOf(sts);
+      const budgets = disruptionBudgets.get(sts.metadata?.namespace ?? 'default');
       const known: ClusterObjects = {
         ...(service === undefined ? {} : { service }),
         ...(configMaps[i] === undefined ? {} : { configMaps: configMaps[i] }),
+        ...(budgets === undefined ? {} : { disruptionBudgets: budgets }),
       };
-      const budgets = disruptionBudgets.get(sts.metadata?.namespace ?? 'default');
-      if (budgets) known.disruptionBudgets = budgets;
       return auditStatefulSet(sts, policies, known) ?? [];
     });
     const reports = policyReports(audits, new Date());

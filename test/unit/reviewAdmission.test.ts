@@ -214,12 +214,12 @@ describe('readsFor', () => {
     const request = admissionReview(withConfigFile()).request!;
     expect(readsFor('validate', request)).toEqual({
       service: { namespace: 'default', name: 'cache-headless' },
-      configMaps: [{ namespace: 'default', name: 'redis-config' }],
+      configMaps: { namespace: 'default', names: ['redis-config'] },
     });
-    expect(readsFor('mutate', request)).toEqual({ configMaps: [{ namespace: 'default', name: 'redis-config' }] });
+    expect(readsFor('mutate', request)).toEqual({ configMaps: { namespace: 'default', names: ['redis-config'] } });
     // The wired object the validating webhook sees still names the user's file (recorded by the init container).
     const { patched } = applyMutation(withConfigFile());
-    expect(readsFor('validate', admissionReview(patched).request!).configMaps).toEqual([{ namespace: 'default', name: 'redis-config' }]);
+    expect(readsFor('validate', admissionReview(patched).request!).configMaps).toEqual({ namespace: 'default', names: ['redis-config'] });
   });
 
   test('asks for no ConfigMap when the start names no config file', () => {
