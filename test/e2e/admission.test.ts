@@ -3,7 +3,7 @@ import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
-import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
+import { kubectl, kubectlOk, testNamespaces } from '../fixtures/kubectl.js';
 import { eventually } from '../fixtures/eventually.js';
 import { replicationGroupYaml } from '../fixtures/manifest.js';
 import { webhookPolicies } from '../fixtures/webhookPolicies.js';
@@ -12,21 +12,10 @@ import { webhookPolicies } from '../fixtures/webhookPolicies.js';
 // from webhook/*.yaml. Every test works in a namespace of its own.
 
 const cluster = fileURLToPath(new URL('../cluster/', import.meta.url));
-let counter = 0;
-const namespaces: string[] = [];
+const namespaces = testNamespaces('e2e');
+const namespace = () => namespaces.create();
 
-async function namespace(): Promise<string> {
-  counter += 1;
-  const name = `e2e-${process.pid}-${counter}`;
-  await kubectlOk(['create', 'namespace', name]);
-  namespaces.push(name);
-  return name;
-}
-
-// The real node runs these groups' pods: left running, they would load the node for every later test.
-afterAll(async () => {
-  await Promise.all(namespaces.map((ns) => kubectl(['delete', 'namespace', ns, '--wait=false'])));
-}, 60_000);
+afterAll(() => namespaces.deleteAll(), 60_000);
 
 async function getStatefulSet(ns: string, name: string): Promise<V1StatefulSet> {
   return JSON.parse(await kubectlOk(['get', 'statefulset', name, '-n', ns, '-o', 'json'])) as V1StatefulSet;

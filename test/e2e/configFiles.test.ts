@@ -1,6 +1,6 @@
 import type { V1StatefulSet } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
+import { kubectl, kubectlOk, testNamespaces } from '../fixtures/kubectl.js';
 import { replicationGroupYaml } from '../fixtures/manifest.js';
 import { describePods, pod, podsReady } from '../fixtures/nodePods.js';
 import { eventually } from '../fixtures/eventually.js';
@@ -12,20 +12,10 @@ import { runCli } from '../fixtures/runCli.js';
 // the container mounts. What the file makes unworkable is refused in kubectl apply's answer, not in the
 // init container's log at pod start; a file's port is carried to the probes and replicaof, on the real node.
 
-const namespaces: string[] = [];
-let counter = 0;
+const namespaces = testNamespaces('e2e-config');
+const namespace = () => namespaces.create();
 
-async function namespace(): Promise<string> {
-  counter += 1;
-  const name = `e2e-config-${process.pid}-${counter}`;
-  await kubectlOk(['create', 'namespace', name]);
-  namespaces.push(name);
-  return name;
-}
-
-afterAll(async () => {
-  await Promise.all(namespaces.map((ns) => kubectl(['delete', 'namespace', ns, '--wait=false'])));
-}, 60_000);
+afterAll(() => namespaces.deleteAll(), 60_000);
 
 function configMapYaml(namespace: string, file: string): string {
   return stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'redis-config', namespace }, data: { 'redis.conf': file } });

@@ -4,7 +4,7 @@ import { get } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import type { V1StatefulSet } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
+import { kubectl, kubectlOk, testNamespaces } from '../fixtures/kubectl.js';
 import { eventually } from '../fixtures/eventually.js';
 import { replicationGroupYaml } from '../fixtures/manifest.js';
 import { webhookUrl } from '../fixtures/webhookPolicies.js';
@@ -18,17 +18,9 @@ const webhookCa = fileURLToPath(new URL('../../.cluster/webhook/ca.crt', import.
 // The webhook sees a change within about a second; "within seconds" with room for a busy machine.
 const inForceMs = 10_000;
 
-let counter = 0;
-const namespaces: string[] = [];
+const namespaces = testNamespaces('e2e-policies');
+const namespace = () => namespaces.create();
 const policyNames = new Set<string>();
-
-async function namespace(): Promise<string> {
-  counter += 1;
-  const name = `e2e-policies-${process.pid}-${counter}`;
-  await kubectlOk(['create', 'namespace', name]);
-  namespaces.push(name);
-  return name;
-}
 
 function policyYaml(name: string, spec: Record<string, unknown>): string {
   policyNames.add(name);
@@ -76,7 +68,7 @@ async function admit(ns: string, replicas: number): Promise<{ allowed: boolean; 
 
 afterAll(async () => {
   for (const name of policyNames) await kubectl(['delete', 'replicationpolicy', name, '--ignore-not-found']);
-  for (const ns of namespaces) await kubectl(['delete', 'namespace', ns, '--wait=false']);
+  await namespaces.deleteAll();
 });
 
 describe('ReplicationPolicy objects govern admission', () => {
