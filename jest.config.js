@@ -8,7 +8,8 @@ const esm = {
 
 export default {
   projects: [
-    { ...esm, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    // Unit tests sit beside the source they test; test/unit holds those about the repository as a whole.
+    { ...esm, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'] },
     { ...esm, displayName: 'server', testMatch: ['<rootDir>/test/server/**/*.test.ts'] },
     { ...esm, displayName: 'property', testMatch: ['<rootDir>/test/property/**/*.test.ts'] },
     { ...esm, displayName: 'redis', testMatch: ['<rootDir>/test/redis/**/*.test.ts'] },

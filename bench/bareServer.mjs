@@ -5,7 +5,7 @@
 // Started with fork(): it is told its certificate and answers over IPC and reports its port back.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
-import { serverTlsSettings } from '../dist/server/tlsSettings.js';
+import { serverTlsSettings } from '../dist/edges/http/tlsSettings.js';
 
 process.once('message', ({ certFile, keyFile, answersFile, parse }) => {
   const answers = new Map(Object.entries(JSON.parse(readFileSync(answersFile, 'utf8'))).map(([key, body]) => [key, Buffer.from(body)]));

@@ -5,7 +5,7 @@
 // Started with fork(): it is told its certificate and patch size over IPC and reports its port back.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
-import { serverTlsSettings } from '../dist/server/tlsSettings.js';
+import { serverTlsSettings } from '../dist/edges/http/tlsSettings.js';
 
 process.once('message', ({ certFile, keyFile, patch }) => {
   const server = createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile), ...serverTlsSettings }, (req, res) => {

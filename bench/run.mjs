@@ -5,7 +5,7 @@ import { cpus, loadavg, release, totalmem, tmpdir } from 'node:os';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { selfSignedCertificate } from '../dist/server/selfSignedCertificate.js';
+import { selfSignedCertificate } from '../dist/edges/http/selfSignedCertificate.js';
 import { defaultPolicy, reviewAdmission } from '../dist/index.js';
 import { benchmarkReviews, sizes } from './admissionReviews.mjs';
 import { apiserverScale } from './apiserverScale.mjs';

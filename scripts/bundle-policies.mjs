@@ -3,8 +3,8 @@
 // Usage: npx tsc -p . && node scripts/bundle-policies.mjs [DIR]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadPolicyDirectory } from '../dist/policyFiles/loadPolicyDirectory.js';
-import { policySet } from '../dist/policy/policySet.js';
+import { loadPolicyDirectory } from '../dist/edges/files/loadPolicyDirectory.js';
+import { policySet } from '../dist/core/policy/policySet.js';
 
 const dir = process.argv[2] ?? fileURLToPath(new URL('../policies/', import.meta.url));
 const load = await loadPolicyDirectory(dir);

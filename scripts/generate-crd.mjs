@@ -2,7 +2,7 @@
 // first: npx tsc -p . && node scripts/generate-crd.mjs
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { replicationPolicyCrdPath, replicationPolicyCrdYaml } from '../dist/policy/replicationPolicyCrd.js';
+import { replicationPolicyCrdPath, replicationPolicyCrdYaml } from '../dist/core/policy/replicationPolicyCrd.js';
 
 const target = fileURLToPath(new URL(`../${replicationPolicyCrdPath}`, import.meta.url));
 writeFileSync(target, replicationPolicyCrdYaml());

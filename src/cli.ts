@@ -1,27 +1,27 @@
 #!/usr/bin/env node
 // The one CLI. Each subcommand lives in its own module and exports a `Command`; this file only dispatches.
-import type { Command } from './command.js';
-import { errorMessage } from './errorMessage.js';
+import type { Command } from './commands/command.js';
+import { errorMessage } from './wire/errorMessage.js';
 
 // Each command is imported only when it runs: @kubernetes/client-node alone takes most of a second to
 // load, and `check` in a CI step or `serve` starting cold should not pay for what they do not use.
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  serve: { summary: 'run the admission webhook (HTTPS)', load: async () => (await import('./server/serveCommand.js')).serveCommand },
+  serve: { summary: 'run the admission webhook (HTTPS)', load: async () => (await import('./commands/serve/serveCommand.js')).serveCommand },
   check: {
     summary: 'check manifests (kustomize build output) as the webhook would admit them',
-    load: async () => (await import('./check/checkCommand.js')).checkCommand,
+    load: async () => (await import('./commands/check/checkCommand.js')).checkCommand,
   },
   policies: {
     summary: 'validate policy files, or export them as ValidatingAdmissionPolicies (policies validate|export)',
-    load: async () => (await import('./policyFiles/policiesCommand.js')).policiesCommand,
+    load: async () => (await import('./commands/policies/policiesCommand.js')).policiesCommand,
   },
   audit: {
     summary: 'judge the labeled StatefulSets a cluster already stores, as the webhook would',
-    load: async () => (await import('./auditor/auditCommand.js')).auditCommand,
+    load: async () => (await import('./commands/audit/auditCommand.js')).auditCommand,
   },
   verify: {
     summary: 'check that a replication group replicates (the promotion check)',
-    load: async () => (await import('./verify/verifyCommand.js')).verifyCommand,
+    load: async () => (await import('./commands/verify/verifyCommand.js')).verifyCommand,
   },
 };
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { StatefulSetAudit } from '../../src/audit/auditStatefulSet.js';
+import type { StatefulSetAudit } from '../../src/core/audit/auditStatefulSet.js';
 import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
 import { disruptionBudgetYaml, replicationGroupYaml } from '../fixtures/manifest.js';
 import { runCli } from '../fixtures/runCli.js';

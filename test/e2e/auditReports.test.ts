@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PolicyReport } from '../../src/audit/policyReport.js';
+import type { PolicyReport } from '../../src/core/audit/policyReport.js';
 import { eventually } from '../fixtures/eventually.js';
 import { applyCrds, kubectl, kubectlOk } from '../fixtures/kubectl.js';
 import { disruptionBudgetYaml, replicationGroupYaml } from '../fixtures/manifest.js';

@@ -2,9 +2,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import type { KubernetesObject, V1Pod, V1Secret, V1StatefulSet } from '@kubernetes/client-node';
-import { initContainerName } from '../../src/rules/replicationNames.js';
+import { initContainerName } from '../../src/wire/replicationNames.js';
 import { asTheMessagesSay, corpusObjects, corpusTable, groupPassword, missingObjects, statefulSetOf, type Verdict } from '../fixtures/corpus.js';
-import type { StatefulSetAudit } from '../../src/audit/auditStatefulSet.js';
+import type { StatefulSetAudit } from '../../src/core/audit/auditStatefulSet.js';
 import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
 import { runCli } from '../fixtures/runCli.js';
 import { describePods, podsReady, storageClassOnNode } from '../fixtures/nodePods.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { V1StatefulSet } from '@kubernetes/client-node';
-import { selfSignedCertificate } from '../../src/server/selfSignedCertificate.js';
+import { selfSignedCertificate } from '../../src/edges/http/selfSignedCertificate.js';
 import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
 import { replicationGroupYaml } from '../fixtures/manifest.js';
 

@@ -2,7 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { V1PodList } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { sentinelContainerName } from '../../src/rules/replicationNames.js';
+import { sentinelContainerName } from '../../src/wire/replicationNames.js';
 import { eventually, report } from '../fixtures/eventually.js';
 import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
 import { crashLoop, describePods, execIn, podsOf, podsReady, sentinelEvents } from '../fixtures/nodePods.js';

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { eventually } from '../fixtures/eventually.js';
 import { kubectl, kubectlOk } from '../fixtures/kubectl.js';
 import { replicationGroupYaml } from '../fixtures/manifest.js';
-import type { AdmissionReview } from '../../src/admission/admissionReview.js';
+import type { AdmissionReview } from '../../src/wire/admissionReview.js';
 import { startWebhook, type WebhookProcess } from '../fixtures/webhookProcess.js';
 import { webhookCounter } from '../fixtures/webhookPolicies.js';
 

@@ -1,6 +1,6 @@
 import type { V1StatefulSet } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { sentinelContainerName } from '../../src/rules/replicationNames.js';
+import { sentinelContainerName } from '../../src/wire/replicationNames.js';
 import { eventually, report } from '../fixtures/eventually.js';
 import { FailoverObserver, missingKeys } from '../fixtures/failoverObserver.js';
 import { NodeGroup, resolvesInCluster } from '../fixtures/nodeGroup.js';

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { V1StatefulSet } from '@kubernetes/client-node';
-import { admitStatefulSet } from '../../src/check/admitStatefulSet.js';
-import { defaultPolicy } from '../../src/policy/defaultPolicy.js';
-import { expressibleRules, validatingAdmissionPolicies } from '../../src/policy/validatingAdmissionPolicy.js';
+import { admitStatefulSet } from '../../src/commands/check/admitStatefulSet.js';
+import { defaultPolicy } from '../../src/core/policy/defaultPolicy.js';
+import { expressibleRules, validatingAdmissionPolicies } from '../../src/core/admission/validatingAdmissionPolicy.js';
 import { corpusObjects, corpusTable, statefulSetOf } from '../fixtures/corpus.js';
 import { eventually } from '../fixtures/eventually.js';
 import { kubectl, kubectlOk } from '../fixtures/kubectl.js';

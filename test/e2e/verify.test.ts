@@ -12,8 +12,8 @@ import { replicationGroupYaml } from '../fixtures/manifest.js';
 import { describePods, podsReady } from '../fixtures/nodePods.js';
 import { assertBuilt, runVerify, type CliRun } from '../fixtures/runVerify.js';
 import { serviceAccountKubeconfig } from '../fixtures/serviceAccountKubeconfig.js';
-import { kubernetesApis } from '../../src/verify/kubernetesApis.js';
-import { recordOutcome } from '../../src/verify/recordOutcome.js';
+import { kubernetesApis } from '../../src/commands/verify/kubernetesApis.js';
+import { recordOutcome } from '../../src/commands/verify/recordOutcome.js';
 import { webhookPolicies } from '../fixtures/webhookPolicies.js';
 
 // The promotion check against the local cluster (test/cluster/): the StatefulSet controller creates the

@@ -2,16 +2,16 @@
 import fc from 'fast-check';
 import fastJsonPatch, { type Operation as PatchOperation } from 'fast-json-patch';
 import type { V1StatefulSet } from '@kubernetes/client-node';
-import { reviewAdmission, type Endpoint } from '../../src/admission/reviewAdmission.js';
-import type { AdmissionReview } from '../../src/admission/admissionReview.js';
-import { selectPolicy } from '../../src/policy/selectPolicy.js';
-import { validatePolicyDocument } from '../../src/policy/validatePolicyDocument.js';
-import { mutators } from '../../src/rules/ruleChain.js';
-import { validateStatefulSet } from '../../src/admission/validateStatefulSet.js';
-import { redisSetup } from '../../src/rules/redisSetup.js';
-import { redisContainer } from '../../src/rules/redisContainer.js';
-import { userConfigFile } from '../../src/rules/redisStart.js';
-import { initContainerName, mutatedByAnnotation, sentinelContainerName } from '../../src/rules/replicationNames.js';
+import { reviewAdmission, type Endpoint } from '../../src/core/admission/reviewAdmission.js';
+import type { AdmissionReview } from '../../src/wire/admissionReview.js';
+import { selectPolicy } from '../../src/core/policy/selectPolicy.js';
+import { validatePolicyDocument } from '../../src/core/policy/validatePolicyDocument.js';
+import { mutators } from '../../src/core/rules/ruleChain.js';
+import { validateStatefulSet } from '../../src/core/admission/validateStatefulSet.js';
+import { redisSetup } from '../../src/core/rules/redisSetup.js';
+import { redisContainer } from '../../src/core/rules/redisContainer.js';
+import { userConfigFile } from '../../src/core/rules/redisStart.js';
+import { initContainerName, mutatedByAnnotation, sentinelContainerName } from '../../src/wire/replicationNames.js';
 import { policies, policyDocument, scaleReview, statefulSetReview } from '../fixtures/arbitraries.js';
 import { patchOf } from '../fixtures/statefulSet.js';
 

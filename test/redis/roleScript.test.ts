@@ -1,7 +1,7 @@
 import type { V1StatefulSet } from '@kubernetes/client-node';
 import fastJsonPatch from 'fast-json-patch';
-import { admitStatefulSet } from '../../src/check/admitStatefulSet.js';
-import { defaultPolicy } from '../../src/policy/defaultPolicy.js';
+import { admitStatefulSet } from '../../src/commands/check/admitStatefulSet.js';
+import { defaultPolicy } from '../../src/core/policy/defaultPolicy.js';
 import { PodStartError } from '../fixtures/kubelet/kubelet.js';
 import { statefulSetPod, StatefulSetPods } from '../fixtures/kubelet/statefulSetPods.js';
 import { sampleStatefulSet } from '../fixtures/statefulSet.js';

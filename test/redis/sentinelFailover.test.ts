@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { sentinelContainerName } from '../../src/rules/replicationNames.js';
+import { sentinelContainerName } from '../../src/wire/replicationNames.js';
 import { eventually, report } from '../fixtures/eventually.js';
 import type { StatefulSetPods } from '../fixtures/kubelet/statefulSetPods.js';
 import { assertBuilt, runVerify } from '../fixtures/runVerify.js';

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import type { V1StatefulSet } from '@kubernetes/client-node';
 import fastJsonPatch from 'fast-json-patch';
-import { checkManifests } from '../../src/check/checkManifests.js';
-import { defaultPolicy } from '../../src/policy/defaultPolicy.js';
-import type { EffectivePolicy } from '../../src/policy/replicationPolicy.js';
+import { checkManifests } from '../../src/commands/check/checkManifests.js';
+import { defaultPolicy } from '../../src/core/policy/defaultPolicy.js';
+import type { EffectivePolicy } from '../../src/core/policy/replicationPolicy.js';
 import { StatefulSetPods } from '../fixtures/kubelet/statefulSetPods.js';
 import { assertBuilt } from '../fixtures/runVerify.js';
 import { assertReplicates } from '../fixtures/kubelet/assertReplicates.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { admissionReview, patchOf, sampleStatefulSet } from '../fixtures/statefulSet.js';
 import { startWebhook, type WebhookProcess } from '../fixtures/webhookProcess.js';
-import { selfSignedCertificate } from '../../src/server/selfSignedCertificate.js';
+import { selfSignedCertificate } from '../../src/edges/http/selfSignedCertificate.js';
 import { waitFor } from '../fixtures/eventually.js';
 
 describe('the HTTPS server with the built-in policy', () => {

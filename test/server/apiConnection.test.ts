@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { apiConnection, ApiError } from '../../src/kubernetes/apiConnection.js';
-import { selfSignedCertificate } from '../../src/server/selfSignedCertificate.js';
+import { apiConnection, ApiError } from '../../src/edges/kubernetes/apiConnection.js';
+import { selfSignedCertificate } from '../../src/edges/http/selfSignedCertificate.js';
 
 // The webhook's own HTTPS client against an HTTPS server standing in for the API server: the kubeconfig's
 // CA, server and token as client-node reads them, errors with their status, and a watch stream read line by line.

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { AdmissionReview } from '../../src/admission/admissionReview.js';
+import type { AdmissionReview } from '../../src/wire/admissionReview.js';
 import { admissionReview, sampleStatefulSet } from '../fixtures/statefulSet.js';
 
 // examples/aws-lambda: the SAM template passes AWS's own linter (cfn-lint, from PyPI; test/prepare.sh installs

@@ -2,7 +2,7 @@ import fastJsonPatch, { type Operation as PatchOperation } from 'fast-json-patch
 import type { V1StatefulSet } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import type { AdmissionReview } from '../../src/admission/admissionReview.js';
+import type { AdmissionReview } from '../../src/wire/admissionReview.js';
 import { manifest, runCli } from '../fixtures/runCli.js';
 import { admissionReview, patchOf } from '../fixtures/statefulSet.js';
 import { startWebhook, type WebhookProcess } from '../fixtures/webhookProcess.js';

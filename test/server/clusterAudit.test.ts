@@ -1,10 +1,10 @@
 import type { V1Service, V1StatefulSet } from '@kubernetes/client-node';
-import type { PolicyReport } from '../../src/audit/policyReport.js';
-import { ApiError } from '../../src/kubernetes/apiConnection.js';
-import { policySet } from '../../src/policy/policySet.js';
-import { clusterAudit, type AuditRun, type ClusterAudit } from '../../src/server/clusterAudit.js';
-import type { Publication, ReportPublisher } from '../../src/server/policyReportPublisher.js';
-import type { WatchedObjects } from '../../src/server/watchedObjects.js';
+import type { PolicyReport } from '../../src/core/audit/policyReport.js';
+import { ApiError } from '../../src/edges/kubernetes/apiConnection.js';
+import { policySet } from '../../src/core/policy/policySet.js';
+import { clusterAudit, type AuditRun, type ClusterAudit } from '../../src/edges/controllers/clusterAudit.js';
+import type { Publication, ReportPublisher } from '../../src/edges/controllers/policyReportPublisher.js';
+import type { WatchedObjects } from '../../src/edges/kubernetes/watchedObjects.js';
 import { sampleStatefulSet } from '../fixtures/statefulSet.js';
 
 // The audit loop's promises, with a watch and a publisher in memory (the real ones are in

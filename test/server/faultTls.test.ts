@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { connect, createServer, type ConnectionOptions, type SecureVersion } from 'node:tls';
 import { admissionReview, sampleStatefulSet } from '../fixtures/statefulSet.js';
 import { startWebhook, type WebhookProcess } from '../fixtures/webhookProcess.js';
-import { selfSignedCertificate } from '../../src/server/selfSignedCertificate.js';
+import { selfSignedCertificate } from '../../src/edges/http/selfSignedCertificate.js';
 import { report, waitFor } from '../fixtures/eventually.js';
 
 /** The negotiated protocol and suite, or the error that ended the handshake. */

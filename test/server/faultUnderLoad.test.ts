@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { admissionReview, sampleStatefulSet } from '../fixtures/statefulSet.js';
 import { startWebhook, type WebhookProcess } from '../fixtures/webhookProcess.js';
-import { selfSignedCertificate } from '../../src/server/selfSignedCertificate.js';
+import { selfSignedCertificate } from '../../src/edges/http/selfSignedCertificate.js';
 import { report, waitFor } from '../fixtures/eventually.js';
 
 interface Answer {

@@ -1,11 +1,11 @@
-import { createFetchHandler } from '../../src/hosting/fetchHandler.js';
-import { createLambdaHandler } from '../../src/hosting/lambdaHandler.js';
+import { createFetchHandler } from '../../src/edges/hosting/fetchHandler.js';
+import { createLambdaHandler } from '../../src/edges/hosting/lambdaHandler.js';
 import { policyObject } from '../fixtures/policyObject.js';
 import { admissionReview, sampleStatefulSet } from '../fixtures/statefulSet.js';
 import { startWebhook, type WebhookProcess } from '../fixtures/webhookProcess.js';
 
 // The function-host adapters answer as the HTTPS server does, byte for byte: the same exchange
-// (src/hosting/admissionExchange.ts) behind each. The server runs with no policies folder and no cluster,
+// (src/edges/hosting/admissionExchange.ts) behind each. The server runs with no policies folder and no cluster,
 // as the adapters do with their defaults.
 let webhook: WebhookProcess;
 beforeAll(async () => {

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
-import { reviewAdmission } from '../../src/admission/reviewAdmission.js';
-import { loadPolicyDirectory } from '../../src/policyFiles/loadPolicyDirectory.js';
-import { policySet } from '../../src/policy/policySet.js';
-import { enabledLabel } from '../../src/rules/replicationNames.js';
+import { reviewAdmission } from '../../src/core/admission/reviewAdmission.js';
+import { loadPolicyDirectory } from '../../src/edges/files/loadPolicyDirectory.js';
+import { policySet } from '../../src/core/policy/policySet.js';
+import { enabledLabel } from '../../src/wire/replicationNames.js';
 import { admissionReview } from '../fixtures/statefulSet.js';
 
 const run = promisify(execFile);

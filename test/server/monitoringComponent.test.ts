@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import { webhookMetrics } from '../../src/server/metrics.js';
+import { webhookMetrics } from '../../src/edges/telemetry/metrics.js';
 
 // kustomize/components/monitoring: its alert rules and dashboard queries parse with Prometheus' own
 // parser (test/tools/promql-check), name only metrics the webhook exports, and the dashboard shows them

@@ -1,6 +1,6 @@
-import { policyReports, type PolicyReport } from '../../src/audit/policyReport.js';
-import { ApiError, type ApiConnection } from '../../src/kubernetes/apiConnection.js';
-import { kubernetesReportPublisher, PublicationError } from '../../src/server/policyReportPublisher.js';
+import { policyReports, type PolicyReport } from '../../src/core/audit/policyReport.js';
+import { ApiError, type ApiConnection } from '../../src/edges/kubernetes/apiConnection.js';
+import { kubernetesReportPublisher, PublicationError } from '../../src/edges/controllers/policyReportPublisher.js';
 
 // What the publisher asks of the API, with the API in memory (the real one: test/e2e/auditReports.test.ts).
 // One namespace's trouble must not keep the other namespaces' reports stale.

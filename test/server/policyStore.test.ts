@@ -3,10 +3,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkClusterPolicies } from '../../src/policy/checkClusterPolicies.js';
-import type { ClusterPolicyListener, ClusterPolicyWatch } from '../../src/server/clusterPolicyWatch.js';
-import type { ReloadResult } from '../../src/server/metrics.js';
-import { policyStore, type PolicyStore } from '../../src/server/policyStore.js';
+import { checkClusterPolicies } from '../../src/core/policy/checkClusterPolicies.js';
+import type { ClusterPolicyListener, ClusterPolicyWatch } from '../../src/edges/kubernetes/clusterPolicyWatch.js';
+import type { ReloadResult } from '../../src/edges/telemetry/metrics.js';
+import { policyStore, type PolicyStore } from '../../src/edges/http/policyStore.js';
 import { policyObject } from '../fixtures/policyObject.js';
 
 /** A watch the test drives: `listener` is what the store gave it. */

@@ -1,10 +1,10 @@
 import { parse } from 'yaml';
-import { admitStatefulSet } from '../../src/check/admitStatefulSet.js';
-import type { CheckReport } from '../../src/check/checkManifests.js';
-import { describePatch } from '../../src/check/describePatch.js';
-import { textReport } from '../../src/check/textReport.js';
-import { defaultPolicy } from '../../src/policy/defaultPolicy.js';
-import { roleScript } from '../../src/rules/roleScript.js';
+import { admitStatefulSet } from '../../src/commands/check/admitStatefulSet.js';
+import type { CheckReport } from '../../src/commands/check/checkManifests.js';
+import { describePatch } from '../../src/commands/check/describePatch.js';
+import { textReport } from '../../src/commands/check/textReport.js';
+import { defaultPolicy } from '../../src/core/policy/defaultPolicy.js';
+import { roleScript } from '../../src/core/rules/roleScript.js';
 import { sampleStatefulSet } from '../fixtures/statefulSet.js';
 
 describe('describePatch', () => {

@@ -1,9 +1,9 @@
 // The webhook's check of ReplicationPolicy objects themselves: the same checks and messages as a
 // policy file, so a broken policy is refused at `kubectl apply` time.
-import type { AdmissionReview, Operation } from '../../src/admission/admissionReview.js';
-import { reviewAdmission } from '../../src/admission/reviewAdmission.js';
-import { defaultPolicy } from '../../src/policy/defaultPolicy.js';
-import { parsePolicies } from '../../src/policy/parsePolicies.js';
+import type { AdmissionReview, Operation } from '../../src/wire/admissionReview.js';
+import { reviewAdmission } from '../../src/core/admission/reviewAdmission.js';
+import { defaultPolicy } from '../../src/core/policy/defaultPolicy.js';
+import { parsePolicies } from '../../src/core/policy/parsePolicies.js';
 import { policyObject } from '../fixtures/policyObject.js';
 
 /** As the API server sends it: the metadata it adds is no reason to refuse. */

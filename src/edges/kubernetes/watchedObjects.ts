@@ -1,0 +1,84 @@
+import type { KubernetesObject, V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import { informerLoop } from './informerLoop.js';
+import { describeApiError } from './kubernetesClient.js';
+import { enabledLabel } from '../../wire/replicationNames.js';
+import { log } from '../telemetry/log.js';
+
+/** Objects the webhook keeps in memory from a list and watch, so admissions read them without a round trip. */
+export interface WatchedObjects<T> {
+  /** Starts the watch; resolves once the first list has been tried, never rejects. */
+  start(): Promise<void>;
+  /**
+   * The object of that name (undefined: there is none), when the watch is in sync; not known while it is
+   * not (starting, or listing again after a failure): then only the API can say.
+   */
+  lookup(namespace: string, name: string): { known: true; object?: T } | { known: false };
+  /** Every object, when the watch is in sync; undefined while it is not. */
+  all(): readonly T[] | undefined;
+  /** Calls `listener` after every list and every change. */
+  onChange(listener: () => void): void;
+  close(): void;
+}
+
+function watchedObjects<T extends KubernetesObject>(
+  what: string,
+  options: { path: string; labelSelector?: string; keep?: (object: T) => T; retryMs?: number },
+): WatchedObjects<T> {
+  let lastTrouble = '';
+  const listeners: (() => void)[] = [];
+  const loop = informerLoop<T>({
+    onChange: () => {
+      for (const listener of listeners) listener();
+    },
+    path: options.path,
+    ...(options.labelSelector === undefined ? {} : { labelSelector: options.labelSelector }),
+    ...(options.keep === undefined ? {} : { keep: options.keep }),
+    retryMs: options.retryMs ?? 5_000,
+    onTrouble: (error) => {
+      const trouble = describeApiError(error);
+      // Retries repeat the same error every few seconds: log it when it changes.
+      if (trouble !== lastTrouble) log('warn', `${what} not watched; admissions read them through the API`, { error: trouble });
+      lastTrouble = trouble;
+    },
+    onSynced: () => {
+      lastTrouble = '';
+      log('info', `${what} listed and watched`, { count: loop.list().length });
+    },
+  });
+  return {
+    start: () => loop.start(),
+    lookup: (namespace, name) => {
+      if (!loop.synced()) return { known: false };
+      const object = loop.get(name, namespace);
+      return object ? { known: true, object } : { known: true };
+    },
+    all: () => (loop.synced() ? loop.list() : undefined),
+    onChange: (listener) => listeners.push(listener),
+    close: () => loop.close(),
+  };
+}
+
+/**
+ * Every labeled StatefulSet of the cluster (a label selector): a scale request for any other StatefulSet,
+ * most of them, ours or not, is answered from memory.
+ */
+export function watchedLabeledStatefulSets(): WatchedObjects<V1StatefulSet> {
+  return watchedObjects<V1StatefulSet>('labeled StatefulSets', {
+    path: '/apis/apps/v1/statefulsets',
+    labelSelector: `${enabledLabel.key}=${enabledLabel.value}`,
+  });
+}
+
+/**
+ * Every Service of the cluster, of which only what the serviceName rule reads is kept (name, clusterIP,
+ * type): a labeled StatefulSet's governing Service is checked without a round trip, in a few bytes a Service.
+ */
+export function watchedServices(): WatchedObjects<V1Service> {
+  return watchedObjects<V1Service>('Services', {
+    path: '/api/v1/services',
+    keep: (service) => ({
+      metadata: { name: service.metadata?.name, namespace: service.metadata?.namespace },
+      spec: { clusterIP: service.spec?.clusterIP, type: service.spec?.type },
+    }),
+  });
+}
