@@ -1,0 +1,179 @@
+import { createServer as createPlainServer, type RequestListener, type Server } from 'node:http';
+import { createServer, Server as HttpsServer } from 'node:https';
+import { admissionApp } from '../../edges/http/admissionApp.js';
+import { admissionHandler } from '../../edges/http/admissionHandler.js';
+import { devCertificateSource } from '../../edges/http/devCertificateSource.js';
+import { fileCertificateSource } from '../../edges/http/fileCertificateSource.js';
+import { policyStore } from '../../edges/http/policyStore.js';
+import { serverTlsSettings } from '../../edges/http/tlsSettings.js';
+import { withLogging } from '../../edges/http/withLogging.js';
+import { withMetrics } from '../../edges/http/withMetrics.js';
+import { clusterAudit, type ClusterAudit } from '../../edges/controllers/clusterAudit.js';
+import { leaderLabeler } from '../../edges/controllers/leaderLabeler.js';
+import { kubernetesReportPublisher } from '../../edges/controllers/policyReportPublisher.js';
+import { kubernetesClusterPolicyWatch } from '../../edges/kubernetes/clusterPolicyWatch.js';
+import { kubernetesClusterReads } from '../../edges/kubernetes/clusterReads.js';
+import { watchedLabeledStatefulSets, watchedServices } from '../../edges/kubernetes/watchedObjects.js';
+import { log } from '../../edges/telemetry/log.js';
+import { certificateExpirySeconds, webhookMetrics } from '../../edges/telemetry/metrics.js';
+import { errorMessage } from '../../wire/errorMessage.js';
+import { auditRecorder, leaderRecorder } from './runRecorders.js';
+import type { ServeConfig, ServingCertificate } from './serveConfig.js';
+
+/** The webhook as `serve` runs it: listening, its watches and loops started. */
+export interface RunningWebhook {
+  port: number;
+  /**
+   * Readiness off at once; after `delayMs` the listener closes and requests in flight get the configured
+   * grace; then everything else stops. Resolves when all has stopped.
+   */
+  stop(signal: string, delayMs: number): Promise<void>;
+}
+
+function certificateSource(certificate: ServingCertificate) {
+  switch (certificate.source) {
+    case 'files':
+      return fileCertificateSource(certificate.certFile, certificate.keyFile);
+    case 'dev':
+      return devCertificateSource(certificate.dir);
+    case 'none':
+      return undefined;
+  }
+}
+
+/** Builds every part the config asks for, serves, and starts the watches and loops. */
+export async function startWebhook(config: ServeConfig): Promise<RunningWebhook> {
+  const certificates = await certificateSource(config.certificate);
+  const metrics = webhookMetrics();
+  if (certificates) {
+    metrics.certificateExpiry.set(certificateExpirySeconds(certificates.current().cert));
+    certificates.onChange((pair) => metrics.certificateExpiry.set(certificateExpirySeconds(pair.cert)));
+  }
+  let audit: ClusterAudit | undefined;
+  const policies = await policyStore(
+    config.policiesDir,
+    (result) => {
+      metrics.policyReloads.inc({ result });
+      if (result === 'success') audit?.trigger();
+    },
+    config.watchClusterPolicies ? kubernetesClusterPolicyWatch() : undefined,
+  );
+  const cluster = kubernetesClusterReads({
+    services: config.checkServices,
+    configMaps: config.checkConfigFiles,
+    disruptionBudgets: config.auditIntervalMs !== undefined,
+    onRead: (object) => metrics.apiReads.inc({ object }),
+  });
+  const labeledStatefulSets = config.watchStatefulSets ? watchedLabeledStatefulSets() : undefined;
+  const watched = {
+    ...(labeledStatefulSets ? { labeledStatefulSets } : {}),
+    ...(config.checkServices ? { services: watchedServices() } : {}),
+  };
+  let shuttingDown = false;
+  let listenerClosed = false;
+  const handler = (endpoint: 'mutate' | 'validate', known: typeof watched) =>
+    withLogging(
+      endpoint,
+      withMetrics(
+        endpoint,
+        metrics,
+        admissionHandler(endpoint, () => policies.current(), cluster, known),
+      ),
+    );
+  const app = admissionApp(
+    { mutate: handler('mutate', {}), validate: handler('validate', watched) },
+    () => ({
+      ready: !shuttingDown,
+      detail: { policies: policies.current().map((p) => p.name), policyErrors: policies.lastErrors(), shuttingDown },
+    }),
+    metrics.registry,
+  );
+  const listener: RequestListener = (req, res) => {
+    // Once the listener is closed, a keep-alive client must not reuse its connection: tell it so.
+    if (listenerClosed) res.setHeader('connection', 'close');
+    app(req, res);
+  };
+  // A TLS handshake or a request still incomplete after its timeout is cut off, checked every second.
+  const server: Server = certificates
+    ? createServer({ ...certificates.current(), ...serverTlsSettings, handshakeTimeout: 10_000, connectionsCheckingInterval: 1_000 }, listener)
+    : createPlainServer({ connectionsCheckingInterval: 1_000 }, listener);
+  // New handshakes get the new certificate; connections already open keep theirs.
+  if (certificates && server instanceof HttpsServer) certificates.onChange((pair) => server.setSecureContext({ ...pair, ...serverTlsSettings }));
+  // The API server's client reuses connections; keep them open longer than its idle timeout.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  // A connection that sends nothing for 10 s (one opened and never used, a stalled body) is closed.
+  server.timeout = 10_000;
+  // Each open TLS connection holds about 25 KB; a few API servers need tens. The cap bounds the memory
+  // an idle-connection flood can take, and connections already open keep being served.
+  server.maxConnections = 1_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  log('info', 'serving', { port, host: config.host });
+  // Attached once serving: until a watch has listed, admissions read what it would hold through the API.
+  void watched.labeledStatefulSets?.start();
+  void watched.services?.start();
+  if (labeledStatefulSets && config.auditIntervalMs !== undefined)
+    audit = clusterAudit({
+      statefulSets: labeledStatefulSets,
+      ...(watched.services ? { services: watched.services } : {}),
+      ...(cluster.configMap
+        ? {
+            readConfigMap: cluster.configMap,
+            onConfigMapError: (configMap: string, error: unknown) =>
+              log('warn', 'ConfigMap not read for the audit; the config file it holds is left unchecked', {
+                configMap,
+                error: errorMessage(error),
+              }),
+          }
+        : {}),
+      ...(cluster.disruptionBudgets
+        ? {
+            listDisruptionBudgets: cluster.disruptionBudgets,
+            onDisruptionBudgetsError: (namespace: string, error: unknown) =>
+              log('warn', 'PodDisruptionBudgets not listed for the audit; the check is left out', { namespace, error: errorMessage(error) }),
+          }
+        : {}),
+      policies: () => policies.current(),
+      publisher: kubernetesReportPublisher(),
+      intervalMs: config.auditIntervalMs,
+      onRun: auditRecorder(metrics),
+    });
+  const leaders =
+    labeledStatefulSets && config.leaderIntervalMs !== undefined
+      ? leaderLabeler({ statefulSets: labeledStatefulSets, intervalMs: config.leaderIntervalMs, onRound: leaderRecorder(metrics) })
+      : undefined;
+
+  return {
+    port,
+    stop: (signal, delayMs) => {
+      shuttingDown = true;
+      log('info', 'shutting down: readiness off; the listener closes after the delay', { signal, delaySeconds: delayMs / 1000 });
+      // API servers keep sending to this pod until its endpoint is removed, which follows the failing
+      // readiness probe with some lag: until then, keep accepting and answering.
+      return new Promise<void>((resolve) => {
+        setTimeout(() => {
+          listenerClosed = true;
+          log('info', 'listener closed; finishing requests in flight', { graceSeconds: config.shutdownGraceMs / 1000 });
+          const deadline = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
+          deadline.unref();
+          server.close(() => {
+            certificates?.close();
+            audit?.close();
+            leaders?.close();
+            policies.close();
+            watched.labeledStatefulSets?.close();
+            watched.services?.close();
+            resolve();
+          });
+          server.closeIdleConnections();
+        }, delayMs);
+      });
+    },
+  };
+}
