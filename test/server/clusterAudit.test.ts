@@ -11,19 +11,23 @@ import { sampleStatefulSet } from '../fixtures/statefulSet.js';
 // test/e2e/auditReports.test.ts): nothing is published from a watch out of sync, the next list
 // publishes; a failed publication is tried again; a change seen during an audit gets an audit after it.
 
-function fakeWatch(): WatchedObjects<V1StatefulSet> & { set(objects: V1StatefulSet[] | undefined): void } {
+function fakeWatch(): WatchedObjects<V1StatefulSet> & { set(objects: V1StatefulSet[] | undefined): void; listeners(): number } {
   let objects: V1StatefulSet[] | undefined;
   const listeners: (() => void)[] = [];
   return {
     start: () => Promise.resolve(),
     lookup: () => ({ known: false }),
     all: () => objects,
-    onChange: (listener) => listeners.push(listener),
+    onChange: (listener) => {
+      listeners.push(listener);
+      return () => listeners.splice(listeners.indexOf(listener), 1);
+    },
     close: () => undefined,
     set(next) {
       objects = next;
-      for (const listener of listeners) listener();
+      for (const listener of [...listeners]) listener();
     },
+    listeners: () => listeners.length,
   };
 }
 
@@ -135,4 +139,18 @@ test('a change seen during an audit gets an audit of its own right after', async
   held.release();
   expect(names(await first)).toEqual(['a']);
   expect(names(await second)).toEqual(['a', 'c']);
+});
+
+test('a closed audit leaves the watch: it can be started again, as when this replica leads again', async () => {
+  const watch = fakeWatch();
+  const publisher = fakePublisher();
+  start(watch, publisher.publisher);
+  expect(watch.listeners()).toBe(1);
+  audit!.close();
+  expect(watch.listeners()).toBe(0);
+  start(watch, publisher.publisher);
+  const next = publisher.next();
+  watch.set([labeled('a')]);
+  expect(names(await next)).toEqual(['a']);
+  expect(watch.listeners()).toBe(1);
 });

@@ -149,6 +149,8 @@ describe('base', () => {
         'ServiceAccount',
         'ClusterRole',
         'ClusterRoleBinding',
+        'Role',
+        'RoleBinding',
         'ConfigMap',
         'Deployment',
         'PodDisruptionBudget',
@@ -164,7 +166,7 @@ describe('base', () => {
     );
   });
 
-  test('RBAC: the Deployment account may get StatefulSets, Services and ConfigMaps and read ReplicationPolicies, nothing else', async () => {
+  test('RBAC: the Deployment account may get StatefulSets, Services and ConfigMaps, read ReplicationPolicies and hold its Lease, nothing else', async () => {
     const docs = await build('kustomize/base');
     expect(one(docs, 'ClusterRole').rules).toEqual([
       { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list', 'watch'] },
@@ -177,7 +179,17 @@ describe('base', () => {
     const account = one(docs, 'ServiceAccount');
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: account.metadata.name, namespace: account.metadata.namespace }]);
     expect(one(docs, 'Deployment').spec.template.spec.serviceAccountName).toBe(account.metadata.name);
-    expect(docs.filter((d) => d.kind === 'Role' || d.kind === 'RoleBinding')).toEqual([]);
+    // Its Lease, in its own namespace, by name where RBAC allows a name.
+    const role = one(docs, 'Role');
+    expect(role.metadata.namespace).toBe(account.metadata.namespace);
+    expect(role.rules).toEqual([
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['redis-replication-webhook'], verbs: ['get', 'update'] },
+    ]);
+    const roleBinding = one(docs, 'RoleBinding');
+    expect(roleBinding.metadata.namespace).toBe(account.metadata.namespace);
+    expect(roleBinding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata.name });
+    expect(roleBinding.subjects).toEqual(binding.subjects);
   });
 
   test('the namespace enforces the restricted Pod Security Standard and the Deployment meets it', async () => {
@@ -220,6 +232,7 @@ describe('base', () => {
       '--check-services',
       '--check-config-files',
       '--watch-statefulsets',
+      '--leader-elect',
     ]);
     const mountOf = (path: string) => container.volumeMounts.find((m: Doc) => path.startsWith(`${m.mountPath}/`) || path === m.mountPath);
     const volumeOf = (path: string) => pod.volumes.find((v: Doc) => v.name === mountOf(path)?.name);

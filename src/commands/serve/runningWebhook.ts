@@ -8,9 +8,14 @@ import { policyStore } from '../../edges/http/policyStore.js';
 import { serverTlsSettings } from '../../edges/http/tlsSettings.js';
 import { withLogging } from '../../edges/http/withLogging.js';
 import { withMetrics } from '../../edges/http/withMetrics.js';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { clusterAudit, type ClusterAudit } from '../../edges/controllers/clusterAudit.js';
+import { controllerManager, type Controller, type Leadership } from '../../edges/controllers/controllerManager.js';
 import { leaderLabeler } from '../../edges/controllers/leaderLabeler.js';
 import { kubernetesReportPublisher } from '../../edges/controllers/policyReportPublisher.js';
+import { apiConnection, podNamespace } from '../../edges/kubernetes/apiConnection.js';
+import { leaseElection } from '../../edges/kubernetes/leaseElection.js';
 import { kubernetesClusterPolicyWatch } from '../../edges/kubernetes/clusterPolicyWatch.js';
 import { kubernetesClusterReads } from '../../edges/kubernetes/clusterReads.js';
 import { watchedLabeledStatefulSets, watchedServices } from '../../edges/kubernetes/watchedObjects.js';
@@ -18,7 +23,7 @@ import { log } from '../../edges/telemetry/log.js';
 import { certificateExpirySeconds, webhookMetrics } from '../../edges/telemetry/metrics.js';
 import { errorMessage } from '../../wire/errorMessage.js';
 import { auditRecorder, leaderRecorder } from './runRecorders.js';
-import type { ServeConfig, ServingCertificate } from './serveConfig.js';
+import type { LeaderElectionConfig, ServeConfig, ServingCertificate } from './serveConfig.js';
 
 /** The webhook as `serve` runs it: listening, its watches and loops started. */
 export interface RunningWebhook {
@@ -43,6 +48,9 @@ function certificateSource(certificate: ServingCertificate) {
 
 /** Builds every part the config asks for, serves, and starts the watches and loops. */
 export async function startWebhook(config: ServeConfig): Promise<RunningWebhook> {
+  // Checked before anything starts: an election with no namespace for its Lease is refused at once.
+  const hasLoops = config.auditIntervalMs !== undefined || config.leaderIntervalMs !== undefined;
+  const election = config.leaderElection && hasLoops ? electionOf(config.leaderElection) : undefined;
   const certificates = await certificateSource(config.certificate);
   const metrics = webhookMetrics();
   if (certificates) {
@@ -118,42 +126,67 @@ export async function startWebhook(config: ServeConfig): Promise<RunningWebhook>
   // Attached once serving: until a watch has listed, admissions read what it would hold through the API.
   void watched.labeledStatefulSets?.start();
   void watched.services?.start();
-  if (labeledStatefulSets && config.auditIntervalMs !== undefined)
-    audit = clusterAudit({
-      statefulSets: labeledStatefulSets,
-      ...(watched.services ? { services: watched.services } : {}),
-      ...(cluster.configMap
-        ? {
-            readConfigMap: cluster.configMap,
-            onConfigMapError: (configMap: string, error: unknown) =>
-              log('warn', 'ConfigMap not read for the audit; the config file it holds is left unchecked', {
-                configMap,
-                error: errorMessage(error),
-              }),
-          }
-        : {}),
-      ...(cluster.disruptionBudgets
-        ? {
-            listDisruptionBudgets: cluster.disruptionBudgets,
-            onDisruptionBudgetsError: (namespace: string, error: unknown) =>
-              log('warn', 'PodDisruptionBudgets not listed for the audit; the check is left out', { namespace, error: errorMessage(error) }),
-          }
-        : {}),
-      policies: () => policies.current(),
-      publisher: kubernetesReportPublisher(),
-      intervalMs: config.auditIntervalMs,
-      onRun: auditRecorder(metrics),
+  // The background loops; with --leader-elect only the replica holding the Lease runs them.
+  const controllers: Controller[] = [];
+  const auditIntervalMs = config.auditIntervalMs;
+  if (labeledStatefulSets && auditIntervalMs !== undefined)
+    controllers.push({
+      name: 'audit',
+      start: () => {
+        audit = clusterAudit({
+          statefulSets: labeledStatefulSets,
+          ...(watched.services ? { services: watched.services } : {}),
+          ...(cluster.configMap
+            ? {
+                readConfigMap: cluster.configMap,
+                onConfigMapError: (configMap: string, error: unknown) =>
+                  log('warn', 'ConfigMap not read for the audit; the config file it holds is left unchecked', {
+                    configMap,
+                    error: errorMessage(error),
+                  }),
+              }
+            : {}),
+          ...(cluster.disruptionBudgets
+            ? {
+                listDisruptionBudgets: cluster.disruptionBudgets,
+                onDisruptionBudgetsError: (namespace: string, error: unknown) =>
+                  log('warn', 'PodDisruptionBudgets not listed for the audit; the check is left out', { namespace, error: errorMessage(error) }),
+              }
+            : {}),
+          policies: () => policies.current(),
+          publisher: kubernetesReportPublisher(),
+          intervalMs: auditIntervalMs,
+          onRun: auditRecorder(metrics),
+        });
+        return audit;
+      },
     });
-  const leaders =
-    labeledStatefulSets && config.leaderIntervalMs !== undefined
-      ? leaderLabeler({ statefulSets: labeledStatefulSets, intervalMs: config.leaderIntervalMs, onRound: leaderRecorder(metrics) })
-      : undefined;
+  const leaderIntervalMs = config.leaderIntervalMs;
+  if (labeledStatefulSets && leaderIntervalMs !== undefined)
+    controllers.push({
+      name: 'leader-labels',
+      start: () => leaderLabeler({ statefulSets: labeledStatefulSets, intervalMs: leaderIntervalMs, onRound: leaderRecorder(metrics) }),
+    });
+  const manager = controllerManager(controllers, {
+    ...(election ? { elect: election.elect } : {}),
+    onLeading: (leading, names) => {
+      metrics.leading.set(leading ? 1 : 0);
+      if (!leading) audit = undefined;
+      if (election)
+        log('info', leading ? 'leading: background loops started' : 'not leading: background loops stopped', {
+          identity: election.identity,
+          controllers: names,
+        });
+    },
+  });
 
   return {
     port,
     stop: (signal, delayMs) => {
       shuttingDown = true;
       log('info', 'shutting down: readiness off; the listener closes after the delay', { signal, delaySeconds: delayMs / 1000 });
+      // The loops stop now and the Lease is given up, so another replica takes them over without waiting.
+      const managerClosed = manager.close();
       // API servers keep sending to this pod until its endpoint is removed, which follows the failing
       // readiness probe with some lag: until then, keep accepting and answering.
       return new Promise<void>((resolve) => {
@@ -164,16 +197,37 @@ export async function startWebhook(config: ServeConfig): Promise<RunningWebhook>
           deadline.unref();
           server.close(() => {
             certificates?.close();
-            audit?.close();
-            leaders?.close();
             policies.close();
             watched.labeledStatefulSets?.close();
             watched.services?.close();
-            resolve();
+            void managerClosed.then(resolve);
           });
           server.closeIdleConnections();
         }, delayMs);
       });
     },
   };
+}
+
+/** The election for --leader-elect: this replica, known by its pod name and a suffix unique to this start. */
+function electionOf(config: LeaderElectionConfig) {
+  const namespace = config.namespace ?? podNamespace();
+  if (namespace === undefined)
+    throw new Error(
+      "--leader-elect-resource-namespace: found none, and not running in a pod (no service account namespace); name the Lease's namespace",
+    );
+  const identity = `${hostname()}_${randomUUID()}`;
+  const elect = (leadership: Leadership) =>
+    leaseElection({
+      connection: apiConnection(),
+      namespace,
+      name: config.name,
+      identity,
+      leaseDurationMs: config.leaseDurationMs,
+      renewDeadlineMs: config.renewDeadlineMs,
+      retryPeriodMs: config.retryPeriodMs,
+      ...leadership,
+      onTrouble: (error) => log('warn', 'Lease not taken or renewed; tried again', { identity, error }),
+    });
+  return { identity, elect };
 }

@@ -14,6 +14,7 @@ test('no flags: the defaults the help shows', () => {
     checkConfigFiles: false,
     auditIntervalMs: undefined,
     leaderIntervalMs: undefined,
+    leaderElection: undefined,
     shutdownDelayMs: 5_000,
     shutdownGraceMs: 20_000,
   });
@@ -38,4 +39,25 @@ test('the audit and the leader labels imply the watched StatefulSets; durations 
   expect(() => serveConfig(['--audit-interval', '100ms'])).toThrow('--audit-interval: found "100ms"');
   expect(() => serveConfig(['--port', '70000'])).toThrow('--port: found "70000"; allowed 0 to 65535');
   expect(() => serveConfig(['--bogus'])).toThrow("Unknown option '--bogus'");
+});
+
+test("leader election: client-go's defaults, and a holder that gives up before another may take over", () => {
+  expect(serveConfig(['--leader-elect'])).toMatchObject({
+    leaderElection: {
+      name: 'redis-replication-webhook',
+      namespace: undefined,
+      leaseDurationMs: 15_000,
+      renewDeadlineMs: 10_000,
+      retryPeriodMs: 2_000,
+    },
+  });
+  expect(serveConfig(['--leader-elect', '--leader-elect-resource-namespace', 'ops'])).toMatchObject({ leaderElection: { namespace: 'ops' } });
+  expect(() => serveConfig(['--leader-elect', '--leader-elect-renew-deadline', '20s'])).toThrow(
+    '--leader-elect-renew-deadline: found 20s; allowed less than --leader-elect-lease-duration (15s)',
+  );
+  expect(() => serveConfig(['--leader-elect', '--leader-elect-retry-period', '10s'])).toThrow(
+    '--leader-elect-retry-period: found 10s; allowed less than --leader-elect-renew-deadline (10s)',
+  );
+  // Without --leader-elect its timings are not read.
+  expect(serveConfig(['--leader-elect-renew-deadline', '20s'])).toMatchObject({ leaderElection: undefined });
 });

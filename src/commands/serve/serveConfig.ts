@@ -86,6 +86,33 @@ name the master, so a Service selecting the leader follows a failover;
 implies --watch-statefulsets (list pods, patch pods; the webhook must
 reach the pods' Sentinel port)`,
   },
+  'leader-elect': {
+    type: 'boolean',
+    help: `run the background loops (--audit-interval, --label-leaders) only on the
+replica that holds a coordination.k8s.io Lease, so that N replicas do not
+audit, publish and label N times; another takes over when it dies (get,
+create and update leases in the Lease's namespace)`,
+  },
+  'leader-elect-lease-duration': {
+    type: 'string',
+    value: 'D',
+    default: '15s',
+    help: 'how long after its last renewal another replica may take the Lease over',
+  },
+  'leader-elect-renew-deadline': {
+    type: 'string',
+    value: 'D',
+    default: '10s',
+    help: 'how long the holder keeps leading while it cannot renew',
+  },
+  'leader-elect-retry-period': { type: 'string', value: 'D', default: '2s', help: 'how often each replica tries to take or renew the Lease' },
+  'leader-elect-resource-name': { type: 'string', value: 'NAME', default: 'redis-replication-webhook', help: "the Lease's name" },
+  'leader-elect-resource-namespace': {
+    type: 'string',
+    value: 'NS',
+    shownDefault: "the pod's own",
+    help: "the Lease's namespace",
+  },
   'shutdown-delay-seconds': {
     type: 'string',
     value: 'D',
@@ -147,8 +174,47 @@ export interface ServeConfig {
   checkConfigFiles: boolean;
   auditIntervalMs: number | undefined;
   leaderIntervalMs: number | undefined;
+  /** Undefined: no election, the loops run on this replica. */
+  leaderElection: LeaderElectionConfig | undefined;
   shutdownDelayMs: number;
   shutdownGraceMs: number;
+}
+
+export interface LeaderElectionConfig {
+  name: string;
+  /** Undefined: the pod's own, read where it runs. */
+  namespace: string | undefined;
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+}
+
+function leaderElectionConfig(values: {
+  'leader-elect-lease-duration': string;
+  'leader-elect-renew-deadline': string;
+  'leader-elect-retry-period': string;
+  'leader-elect-resource-name': string;
+  'leader-elect-resource-namespace'?: string | undefined;
+}): LeaderElectionConfig {
+  const leaseDurationMs = durationMs('leader-elect-lease-duration', values['leader-elect-lease-duration'], 1_000);
+  const renewDeadlineMs = durationMs('leader-elect-renew-deadline', values['leader-elect-renew-deadline'], 100);
+  const retryPeriodMs = durationMs('leader-elect-retry-period', values['leader-elect-retry-period'], 100);
+  // As client-go's: the holder must give up before another may take over, and try more than once before it does.
+  if (renewDeadlineMs >= leaseDurationMs)
+    throw new Error(
+      `--leader-elect-renew-deadline: found ${values['leader-elect-renew-deadline']}; allowed less than --leader-elect-lease-duration (${values['leader-elect-lease-duration']})`,
+    );
+  if (retryPeriodMs >= renewDeadlineMs)
+    throw new Error(
+      `--leader-elect-retry-period: found ${values['leader-elect-retry-period']}; allowed less than --leader-elect-renew-deadline (${values['leader-elect-renew-deadline']})`,
+    );
+  return {
+    name: values['leader-elect-resource-name'],
+    namespace: values['leader-elect-resource-namespace'],
+    leaseDurationMs,
+    renewDeadlineMs,
+    retryPeriodMs,
+  };
 }
 
 /** The config `serve ARGV` asks for, or 'help'. Throws on a flag it cannot take, naming it. */
@@ -180,6 +246,7 @@ export function serveConfig(argv: string[]): ServeConfig | 'help' {
     checkConfigFiles: values['check-config-files'] ?? false,
     auditIntervalMs,
     leaderIntervalMs,
+    leaderElection: values['leader-elect'] ? leaderElectionConfig(values) : undefined,
     shutdownDelayMs: durationMs('shutdown-delay-seconds', values['shutdown-delay-seconds']),
     shutdownGraceMs: durationMs('shutdown-grace-seconds', values['shutdown-grace-seconds']),
   };

@@ -157,14 +157,15 @@ export function clusterAudit(options: ClusterAuditOptions): ClusterAudit {
     if (running) again = true;
     else schedule(settleMs);
   };
-  options.statefulSets.onChange(trigger);
-  options.services?.onChange(trigger);
+  // Unsubscribed on close: the audit stops and starts again with this replica's leadership.
+  const unsubscribe = [options.statefulSets.onChange(trigger), options.services?.onChange(trigger)];
   trigger();
   return {
     trigger,
     close: () => {
       closed = true;
       clearTimeout(pending);
+      for (const stop of unsubscribe) stop?.();
     },
   };
 }

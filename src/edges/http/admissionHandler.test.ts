@@ -13,7 +13,7 @@ import { admissionReview, sampleStatefulSet, scaleReview } from '../../../test/f
 type Lookup = ReturnType<WatchedObjects<unknown>['lookup']>;
 
 function watchedFrom<T>(lookup: (namespace: string, name: string) => Lookup & { object?: T }): WatchedObjects<T> {
-  return { start: () => Promise.resolve(), lookup, all: () => undefined, onChange: () => undefined, close: () => undefined };
+  return { start: () => Promise.resolve(), lookup, all: () => undefined, onChange: () => () => undefined, close: () => undefined };
 }
 
 /** Reads served from the given objects, each read recorded as `kind namespace/name`. */

@@ -16,6 +16,10 @@ export interface ApiConnection {
   get<T>(path: string): Promise<T>;
   /** Server-side apply of `object` at `path` as `fieldManager`, taking over fields others own (force): the object as stored. */
   apply<T>(path: string, object: unknown, fieldManager: string): Promise<T>;
+  /** POST `object` to the collection at `path`: the object as stored; 409 when it exists already. */
+  create<T>(path: string, object: unknown): Promise<T>;
+  /** PUT `object` at `path`; with its metadata.resourceVersion, 409 when the stored object changed since. */
+  replace<T>(path: string, object: unknown): Promise<T>;
   /** DELETE `path`; a 404 counts as done. */
   delete(path: string): Promise<void>;
   /** A watch request: every event, then `onEnd` once the stream ends or fails. */
@@ -91,6 +95,15 @@ function fromKubeconfig(file: string): Endpoint {
   };
 }
 
+/** The namespace of the pod this runs in, from its service account; undefined outside a pod. */
+export function podNamespace(): string | undefined {
+  try {
+    return readFileSync(`${serviceAccount}/namespace`, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function endpoint(): Endpoint {
   const host = process.env.KUBERNETES_SERVICE_HOST;
   if (host && process.env.KUBERNETES_SERVICE_PORT) {
@@ -147,6 +160,8 @@ export function apiConnection(): ApiConnection {
         // JSON is YAML: the API server reads it as the apply configuration.
         text: JSON.stringify(object),
       }),
+    create: <T>(path: string, object: unknown) => call<T>('POST', path, { contentType: 'application/json', text: JSON.stringify(object) }),
+    replace: <T>(path: string, object: unknown) => call<T>('PUT', path, { contentType: 'application/json', text: JSON.stringify(object) }),
     delete: (path: string) =>
       call('DELETE', path).then(
         () => undefined,

@@ -15,8 +15,8 @@ export interface WatchedObjects<T> {
   lookup(namespace: string, name: string): { known: true; object?: T } | { known: false };
   /** Every object, when the watch is in sync; undefined while it is not. */
   all(): readonly T[] | undefined;
-  /** Calls `listener` after every list and every change. */
-  onChange(listener: () => void): void;
+  /** Calls `listener` after every list and every change, until the returned function is called. */
+  onChange(listener: () => void): () => void;
   close(): void;
 }
 
@@ -53,7 +53,13 @@ function watchedObjects<T extends KubernetesObject>(
       return object ? { known: true, object } : { known: true };
     },
     all: () => (loop.synced() ? loop.list() : undefined),
-    onChange: (listener) => listeners.push(listener),
+    onChange: (listener) => {
+      listeners.push(listener);
+      return () => {
+        const at = listeners.indexOf(listener);
+        if (at >= 0) listeners.splice(at, 1);
+      };
+    },
     close: () => loop.close(),
   };
 }

@@ -18,6 +18,7 @@ export interface WebhookMetrics {
   auditResults: Gauge<'result'>;
   auditRuns: Counter<'result'>;
   leaderGroups: Gauge<'result'>;
+  leading: Gauge;
 }
 
 export function webhookMetrics(): WebhookMetrics {
@@ -65,6 +66,11 @@ export function webhookMetrics(): WebhookMetrics {
       name: 'redis_replication_webhook_audit_runs_total',
       help: 'Audits run (serve --audit-interval); a failure is one whose PolicyReports could not all be written, tried again later.',
       labelNames: ['result'],
+      registers: [registry],
+    }),
+    leading: new Gauge({
+      name: 'redis_replication_webhook_leading',
+      help: 'Whether the background loops (audit, leader labels) run on this replica: 1 on the holder of the Lease (serve --leader-elect), or on every replica without election; 0 on the others.',
       registers: [registry],
     }),
     leaderGroups: new Gauge({
