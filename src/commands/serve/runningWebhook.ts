@@ -14,7 +14,7 @@ import { clusterAudit, type ClusterAudit } from '../../edges/controllers/cluster
 import { controllerManager, type Controller, type Leadership } from '../../edges/controllers/controllerManager.js';
 import { leaderLabeler } from '../../edges/controllers/leaderLabeler.js';
 import { kubernetesReportPublisher } from '../../edges/controllers/policyReportPublisher.js';
-import { apiConnection, podNamespace } from '../../edges/kubernetes/apiConnection.js';
+import { apiConnection, podNamespace, type ApiConnection } from '../../edges/kubernetes/apiConnection.js';
 import { leaseElection } from '../../edges/kubernetes/leaseElection.js';
 import { kubernetesClusterPolicyWatch } from '../../edges/kubernetes/clusterPolicyWatch.js';
 import { kubernetesClusterReads } from '../../edges/kubernetes/clusterReads.js';
@@ -50,7 +50,9 @@ function certificateSource(certificate: ServingCertificate) {
 export async function startWebhook(config: ServeConfig): Promise<RunningWebhook> {
   // Checked before anything starts: an election with no namespace for its Lease is refused at once.
   const hasLoops = config.auditIntervalMs !== undefined || config.leaderIntervalMs !== undefined;
-  const election = config.leaderElection && hasLoops ? electionOf(config.leaderElection) : undefined;
+  // One connection to the API server (read lazily: nothing is read until a part asks) for every part.
+  const connection = apiConnection();
+  const election = config.leaderElection && hasLoops ? electionOf(config.leaderElection, connection) : undefined;
   const certificates = await certificateSource(config.certificate);
   const metrics = webhookMetrics();
   if (certificates) {
@@ -64,18 +66,19 @@ export async function startWebhook(config: ServeConfig): Promise<RunningWebhook>
       metrics.policyReloads.inc({ result });
       if (result === 'success') audit?.trigger();
     },
-    config.watchClusterPolicies ? kubernetesClusterPolicyWatch() : undefined,
+    config.watchClusterPolicies ? kubernetesClusterPolicyWatch(connection) : undefined,
   );
   const cluster = kubernetesClusterReads({
+    connection,
     services: config.checkServices,
     configMaps: config.checkConfigFiles,
     disruptionBudgets: config.auditIntervalMs !== undefined,
     onRead: (object) => metrics.apiReads.inc({ object }),
   });
-  const labeledStatefulSets = config.watchStatefulSets ? watchedLabeledStatefulSets() : undefined;
+  const labeledStatefulSets = config.watchStatefulSets ? watchedLabeledStatefulSets(connection) : undefined;
   const watched = {
     ...(labeledStatefulSets ? { labeledStatefulSets } : {}),
-    ...(config.checkServices ? { services: watchedServices() } : {}),
+    ...(config.checkServices ? { services: watchedServices(connection) } : {}),
   };
   let shuttingDown = false;
   let listenerClosed = false;
@@ -154,7 +157,7 @@ export async function startWebhook(config: ServeConfig): Promise<RunningWebhook>
               }
             : {}),
           policies: () => policies.current(),
-          publisher: kubernetesReportPublisher(),
+          publisher: kubernetesReportPublisher(connection),
           intervalMs: auditIntervalMs,
           onRun: auditRecorder(metrics),
         });
@@ -165,7 +168,7 @@ export async function startWebhook(config: ServeConfig): Promise<RunningWebhook>
   if (labeledStatefulSets && leaderIntervalMs !== undefined)
     controllers.push({
       name: 'leader-labels',
-      start: () => leaderLabeler({ statefulSets: labeledStatefulSets, intervalMs: leaderIntervalMs, onRound: leaderRecorder(metrics) }),
+      start: () => leaderLabeler({ connection, statefulSets: labeledStatefulSets, intervalMs: leaderIntervalMs, onRound: leaderRecorder(metrics) }),
     });
   const manager = controllerManager(controllers, {
     ...(election ? { elect: election.elect } : {}),
@@ -210,7 +213,7 @@ export async function startWebhook(config: ServeConfig): Promise<RunningWebhook>
 }
 
 /** The election for --leader-elect: this replica, known by its pod name and a suffix unique to this start. */
-function electionOf(config: LeaderElectionConfig) {
+function electionOf(config: LeaderElectionConfig, connection: ApiConnection) {
   const namespace = config.namespace ?? podNamespace();
   if (namespace === undefined)
     throw new Error(
@@ -219,7 +222,7 @@ function electionOf(config: LeaderElectionConfig) {
   const identity = `${hostname()}_${randomUUID()}`;
   const elect = (leadership: Leadership) =>
     leaseElection({
-      connection: apiConnection(),
+      connection,
       namespace,
       name: config.name,
       identity,

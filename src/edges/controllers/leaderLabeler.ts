@@ -1,6 +1,6 @@
 import type { V1Pod, V1PodList, V1StatefulSet } from '@kubernetes/client-node';
 import type { Redis } from 'ioredis';
-import { apiConnection, type ApiConnection } from '../kubernetes/apiConnection.js';
+import type { ApiConnection } from '../kubernetes/apiConnection.js';
 import { errorMessage } from '../../wire/errorMessage.js';
 import { roleLabel, sentinelObserverUser } from '../../wire/replicationNames.js';
 import { wiredSentinel } from '../../core/rules/wiredInitContainer.js';
@@ -21,7 +21,7 @@ export interface LeaderLabelerOptions {
   intervalMs: number;
   /** Every group's outcome, once per round. */
   onRound: (rounds: LeaderRound[]) => void;
-  connection?: Pick<ApiConnection, 'get' | 'apply'>;
+  connection: Pick<ApiConnection, 'get' | 'apply'>;
   /** How long one Sentinel may take to answer. */
   askTimeoutMs?: number;
 }
@@ -65,7 +65,7 @@ async function askSentinel(host: string, port: number, masterName: string, timeo
  * Sentinels by pod IP, and writes only that label (server-side apply, the pod's uid as precondition).
  */
 export function leaderLabeler(options: LeaderLabelerOptions): { close(): void } {
-  const connection = options.connection ?? apiConnection();
+  const { connection } = options;
   const askTimeoutMs = options.askTimeoutMs ?? Math.min(1_000, options.intervalMs);
   let timer: NodeJS.Timeout | undefined;
   let closed = false;

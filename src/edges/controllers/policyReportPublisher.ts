@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { policyReportResource, type PolicyReport } from '../../core/audit/policyReport.js';
-import { apiConnection, ApiError, type ApiConnection } from '../kubernetes/apiConnection.js';
+import { ApiError, type ApiConnection } from '../kubernetes/apiConnection.js';
 import { managedByLabel } from '../../wire/replicationNames.js';
 
 /** What a publication changed in the cluster. */
@@ -55,7 +55,7 @@ function content(report: Pick<PolicyReport, 'summary' | 'results'>): unknown {
  * (it is being deleted, say) does not keep the others' reports stale. Failures reject together, after;
  * the next audit starts over from a fresh list.
  */
-export function kubernetesReportPublisher(connection: Pick<ApiConnection, 'get' | 'apply' | 'delete'> = apiConnection()): ReportPublisher {
+export function kubernetesReportPublisher(connection: Pick<ApiConnection, 'get' | 'apply' | 'delete'>): ReportPublisher {
   return {
     async publish(reports) {
       const selector = segment(`${managedByLabel.key}=${managedByLabel.value}`);

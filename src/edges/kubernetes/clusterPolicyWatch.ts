@@ -1,4 +1,5 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
+import type { ApiConnection } from './apiConnection.js';
 import { informerLoop, type InformerLoop } from './informerLoop.js';
 import { apiStatus, describeApiError } from './kubernetesClient.js';
 import { checkClusterPolicies } from '../../core/policy/checkClusterPolicies.js';
@@ -40,7 +41,7 @@ function describeTrouble(error: unknown): string {
  * checked once, after `settleMs`. When the API cannot be reached the watch reports it and tries again
  * every `retryMs` (informerLoop).
  */
-export function kubernetesClusterPolicyWatch(retryMs = 5_000, settleMs = 100): ClusterPolicyWatch {
+export function kubernetesClusterPolicyWatch(connection: ApiConnection, retryMs = 5_000, settleMs = 100): ClusterPolicyWatch {
   let loop: InformerLoop<KubernetesObject> | undefined;
   let settle: NodeJS.Timeout | undefined;
   return {
@@ -50,6 +51,7 @@ export function kubernetesClusterPolicyWatch(retryMs = 5_000, settleMs = 100): C
         if (loop?.synced()) listener.policies(checkClusterPolicies(loop.list()));
       };
       loop = informerLoop<KubernetesObject>({
+        connection,
         path: `/apis/${group}/${version}/${plural}`,
         retryMs,
         onChange: () => {

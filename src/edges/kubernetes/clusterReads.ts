@@ -1,6 +1,6 @@
 import type { V1ConfigMap, V1PodDisruptionBudget, V1PodDisruptionBudgetList, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import type { ReadConfigMap } from './configMapReads.js';
-import { apiConnection } from './apiConnection.js';
+import type { ApiConnection } from './apiConnection.js';
 import { orAbsent } from './kubernetesClient.js';
 
 /** The reads the core asks of the cluster (see `readsFor`): each undefined when the object does not exist; other failures reject. */
@@ -16,12 +16,13 @@ export interface ClusterReads {
 
 /** The reads through the Kubernetes API (apiConnection: in-cluster config, or KUBECONFIG / ~/.kube/config). */
 export function kubernetesClusterReads(options: {
+  connection: ApiConnection;
   services: boolean;
   configMaps: boolean;
   disruptionBudgets: boolean;
   onRead?: (object: 'statefulset' | 'service' | 'configmap') => void;
 }): ClusterReads {
-  const connection = apiConnection();
+  const { connection } = options;
   const read = <T>(path: string) => orAbsent(connection.get<T>(path));
   const segment = encodeURIComponent;
   return {

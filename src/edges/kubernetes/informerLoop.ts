@@ -1,5 +1,5 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { apiConnection, ApiError, type ApiConnection, type WatchEvent } from './apiConnection.js';
+import { ApiError, type ApiConnection, type WatchEvent } from './apiConnection.js';
 
 /** A list of objects the API server keeps this process up to date on: listed, then watched. */
 export interface InformerLoop<T extends KubernetesObject> {
@@ -25,8 +25,8 @@ export interface InformerOptions<T> {
   retryMs?: number;
   /** What to keep of each object (by default all of it): a watch of many objects may need only a few fields. */
   keep?: (object: T) => T;
-  /** Where to list and watch; the webhook's own HTTPS client by default. */
-  connection?: Pick<ApiConnection, 'get' | 'watch'>;
+  /** Where to list and watch: the one connection serve builds. */
+  connection: Pick<ApiConnection, 'get' | 'watch'>;
 }
 
 const key = (name: string | undefined, namespace: string | undefined) => `${namespace ?? ''}/${name ?? ''}`;
@@ -39,7 +39,7 @@ const key = (name: string | undefined, namespace: string | undefined) => `${name
  */
 export function informerLoop<T extends KubernetesObject>(options: InformerOptions<T>): InformerLoop<T> {
   const keep = options.keep ?? ((object: T) => object);
-  const connection = options.connection ?? apiConnection();
+  const { connection } = options;
   const retryMs = options.retryMs ?? 5_000;
   const query = (extra: string) =>
     `${options.path}?${[extra, options.labelSelector ? `labelSelector=${encodeURIComponent(options.labelSelector)}` : ''].filter(Boolean).join('&')}`;

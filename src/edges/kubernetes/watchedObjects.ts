@@ -1,4 +1,5 @@
 import type { KubernetesObject, V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import type { ApiConnection } from './apiConnection.js';
 import { informerLoop } from './informerLoop.js';
 import { describeApiError } from './kubernetesClient.js';
 import { enabledLabel } from '../../wire/replicationNames.js';
@@ -22,7 +23,7 @@ export interface WatchedObjects<T> {
 
 function watchedObjects<T extends KubernetesObject>(
   what: string,
-  options: { path: string; labelSelector?: string; keep?: (object: T) => T; retryMs?: number },
+  options: { connection: ApiConnection; path: string; labelSelector?: string; keep?: (object: T) => T; retryMs?: number },
 ): WatchedObjects<T> {
   let lastTrouble = '';
   const listeners: (() => void)[] = [];
@@ -30,6 +31,7 @@ function watchedObjects<T extends KubernetesObject>(
     onChange: () => {
       for (const listener of listeners) listener();
     },
+    connection: options.connection,
     path: options.path,
     ...(options.labelSelector === undefined ? {} : { labelSelector: options.labelSelector }),
     ...(options.keep === undefined ? {} : { keep: options.keep }),
@@ -68,8 +70,9 @@ function watchedObjects<T extends KubernetesObject>(
  * Every labeled StatefulSet of the cluster (a label selector): a scale request for any other StatefulSet,
  * most of them, ours or not, is answered from memory.
  */
-export function watchedLabeledStatefulSets(): WatchedObjects<V1StatefulSet> {
+export function watchedLabeledStatefulSets(connection: ApiConnection): WatchedObjects<V1StatefulSet> {
   return watchedObjects<V1StatefulSet>('labeled StatefulSets', {
+    connection,
     path: '/apis/apps/v1/statefulsets',
     labelSelector: `${enabledLabel.key}=${enabledLabel.value}`,
   });
@@ -79,8 +82,9 @@ export function watchedLabeledStatefulSets(): WatchedObjects<V1StatefulSet> {
  * Every Service of the cluster, of which only what the serviceName rule reads is kept (name, clusterIP,
  * type): a labeled StatefulSet's governing Service is checked without a round trip, in a few bytes a Service.
  */
-export function watchedServices(): WatchedObjects<V1Service> {
+export function watchedServices(connection: ApiConnection): WatchedObjects<V1Service> {
   return watchedObjects<V1Service>('Services', {
+    connection,
     path: '/api/v1/services',
     keep: (service) => ({
       metadata: { name: service.metadata?.name, namespace: service.metadata?.namespace },
