@@ -28,6 +28,21 @@ for tool in ip unshare nsenter setpriv; do
 done
 [ "$(id -u)" = 0 ] || { echo "prepare: FAILED: the tests that run pods (kubelet stand-in) need root for network and mount namespaces" >&2; exit 1; }
 
+# The alert rules' tests: promtool (Debian's prometheus package) evaluates them on series; test/redis runs
+# a real Prometheus scraping prometheus-redis-exporter (oliver006's redis_exporter) beside each redis-server.
+need_monitoring() {
+  command -v promtool >/dev/null && command -v prometheus >/dev/null && command -v prometheus-redis-exporter >/dev/null
+}
+if ! need_monitoring; then
+  echo "prepare: promtool, prometheus or prometheus-redis-exporter is missing; installing Debian's prometheus and prometheus-redis-exporter packages" >&2
+  if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
+  # No recommends: prometheus would bring prometheus-node-exporter, one more service nothing uses.
+  $apt_get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq --no-install-recommends prometheus prometheus-redis-exporter >&2 || true
+  # The packages start shared services; the tests start their own on free ports.
+  for service in prometheus prometheus-redis-exporter; do (service "$service" stop || true) >/dev/null 2>&1; done
+  need_monitoring || { echo "prepare: FAILED: promtool, prometheus and prometheus-redis-exporter are required (apt-get install -y prometheus prometheus-redis-exporter)" >&2; exit 1; }
+fi
+
 # The local cluster's node (test/cluster/node-up.sh): containerd, runc and the CNI plugins run its pods;
 # its images are built from Debian's busybox-static and gosu beside redis-server.
 node_packages=(containerd runc containernetworking-plugins busybox-static gosu iptables)
