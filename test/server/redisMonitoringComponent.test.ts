@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -125,4 +125,14 @@ test('the dashboard shows every redis_ metric an alert reads; unique panel ids, 
       }
   expect(templating.list.map((v: Doc) => v.name)).toEqual(['datasource', 'namespace', 'statefulset']);
   expect(one('ConfigMap', 'redis-replication-groups-dashboard').metadata.labels.grafana_dashboard).toBe('1');
+});
+
+test('README\'s "Redis metrics and alerts" lists every alert with its severity, and no other', () => {
+  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+  const section = readme.slice(
+    readme.indexOf('## Redis metrics and alerts'),
+    readme.indexOf('\n## ', readme.indexOf('## Redis metrics and alerts') + 1),
+  );
+  const listed = [...section.matchAll(/^\| `(\w+)` \| (\w+) \|/gm)].map((m) => ({ alert: m[1], severity: m[2] }));
+  expect(listed).toEqual(rules().map((r: Doc) => ({ alert: r.alert, severity: r.labels.severity })));
 });
