@@ -1,56 +1,23 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseAllDocuments } from 'yaml';
 import { webhookMetrics } from '../../src/edges/telemetry/metrics.js';
+import { buildWithBase, oneOf, promqlParseErrors } from '../fixtures/monitoringComponent.js';
 
 // kustomize/components/monitoring: its alert rules and dashboard queries parse with Prometheus' own
 // parser (test/tools/promql-check), name only metrics the webhook exports, and the dashboard shows them
 // all; the ServiceMonitor reaches the webhook's Service with the CA cert-manager keeps. The objects pass
 // the prometheus-operator CRDs in test/e2e/kustomize.test.ts.
-const repo = fileURLToPath(new URL('../../', import.meta.url));
-const component = join(repo, 'kustomize', 'components', 'monitoring');
 
 // Loose on purpose: whatever kustomize emits, read field by field.
 type Doc = any;
 let docs: Doc[];
 
 beforeAll(() => {
-  const dir = mkdtempSync(join(tmpdir(), 'rrw-monitoring-'));
-  try {
-    // kustomize takes components by relative path only.
-    writeFileSync(
-      join(dir, 'kustomization.yaml'),
-      JSON.stringify({ resources: [relative(dir, join(repo, 'kustomize', 'base'))], components: [relative(dir, component)] }),
-    );
-    const built = execFileSync('kubectl', ['kustomize', '--load-restrictor=LoadRestrictionsNone', dir], {
-      encoding: 'utf8',
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    docs = parseAllDocuments(built).map((d) => d.toJS());
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  docs = buildWithBase('monitoring');
 });
 
-const one = (kind: string, name?: string): Doc => {
-  const found = docs.filter((d) => d.kind === kind && (name === undefined || d.metadata.name === name));
-  if (found.length !== 1) throw new Error(`expected one ${kind} ${name ?? ''}, found ${found.length}`);
-  return found[0];
-};
+const one = (kind: string, name?: string): Doc => oneOf(docs, kind, name);
 const dashboard = () => JSON.parse(one('ConfigMap', 'redis-replication-webhook-dashboard').data['redis-replication-webhook.json']);
 const ruleExpressions = (): string[] => one('PrometheusRule').spec.groups.flatMap((g: Doc) => g.rules.map((r: Doc) => String(r.expr)));
 const dashboardExpressions = (): string[] => dashboard().panels.flatMap((p: Doc) => p.targets.map((t: Doc) => String(t.expr)));
-
-function parseErrors(expressions: string[]): Promise<(string | null)[]> {
-  const tool = execFileSync('bash', [join(repo, 'test', 'tools', 'build.sh'), 'promql-check'], { encoding: 'utf8' }).trim();
-  return new Promise((resolve, reject) => {
-    const child = execFile(tool, (error, stdout, stderr) => (error ? reject(new Error(stderr || error.message)) : resolve(JSON.parse(stdout))));
-    child.stdin!.end(JSON.stringify(expressions));
-  });
-}
 
 /** The webhook's metric names an expression uses (a histogram's series by its family name). */
 const metricsIn = (expression: string) =>
@@ -59,7 +26,7 @@ const metricsIn = (expression: string) =>
 test('every alert and dashboard query parses as PromQL', async () => {
   const expressions = [...ruleExpressions(), ...dashboardExpressions()];
   expect(expressions.length).toBeGreaterThan(10);
-  const errors = await parseErrors(expressions);
+  const errors = await promqlParseErrors(expressions);
   expect(expressions.map((e, i) => ({ e, error: errors[i] })).filter((r) => r.error !== null)).toEqual([]);
 }, 120_000);
 

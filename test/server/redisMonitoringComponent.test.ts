@@ -1,9 +1,7 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseAllDocuments } from 'yaml';
+import { buildWithBase, oneOf, promqlParseErrors } from '../fixtures/monitoringComponent.js';
 
 // kustomize/components/redis-monitoring: its alert rules and dashboard queries parse with Prometheus' own
 // parser (test/tools/promql-check), every series they read comes from the PodMonitor's targets (the job
@@ -11,7 +9,6 @@ import { parseAllDocuments } from 'yaml';
 // alerts are evaluated by test/server/alertRules.test.ts (promtool) and test/redis/groupAlerts.test.ts
 // (a real Prometheus scraping real exporters), which also checks the metric names against the exporter.
 const repo = fileURLToPath(new URL('../../', import.meta.url));
-const component = join(repo, 'kustomize', 'components', 'redis-monitoring');
 const job = 'redis-replication-group';
 
 // Loose on purpose: whatever kustomize emits, read field by field.
@@ -19,40 +16,14 @@ type Doc = any;
 let docs: Doc[];
 
 beforeAll(() => {
-  const dir = mkdtempSync(join(tmpdir(), 'rrw-redis-monitoring-'));
-  try {
-    // kustomize takes components by relative path only.
-    writeFileSync(
-      join(dir, 'kustomization.yaml'),
-      JSON.stringify({ resources: [relative(dir, join(repo, 'kustomize', 'base'))], components: [relative(dir, component)] }),
-    );
-    const built = execFileSync('kubectl', ['kustomize', '--load-restrictor=LoadRestrictionsNone', dir], {
-      encoding: 'utf8',
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    docs = parseAllDocuments(built).map((d) => d.toJS());
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  docs = buildWithBase('redis-monitoring');
 });
 
-const one = (kind: string, name?: string): Doc => {
-  const found = docs.filter((d) => d.kind === kind && (name === undefined || d.metadata.name === name));
-  if (found.length !== 1) throw new Error(`expected one ${kind} ${name ?? ''}, found ${found.length}`);
-  return found[0];
-};
+const one = (kind: string, name?: string): Doc => oneOf(docs, kind, name);
 const dashboard = () => JSON.parse(one('ConfigMap', 'redis-replication-groups-dashboard').data['redis-replication-groups.json']);
 const rules = (): Doc[] => one('PrometheusRule', 'redis-replication-groups').spec.groups.flatMap((g: Doc) => g.rules);
 const ruleExpressions = (): string[] => rules().map((r: Doc) => String(r.expr));
 const dashboardExpressions = (): string[] => dashboard().panels.flatMap((p: Doc) => p.targets.map((t: Doc) => String(t.expr)));
-
-function parseErrors(expressions: string[]): Promise<(string | null)[]> {
-  const tool = execFileSync('bash', [join(repo, 'test', 'tools', 'build.sh'), 'promql-check'], { encoding: 'utf8' }).trim();
-  return new Promise((resolve, reject) => {
-    const child = execFile(tool, (error, stdout, stderr) => (error ? reject(new Error(stderr || error.message)) : resolve(JSON.parse(stdout))));
-    child.stdin!.end(JSON.stringify(expressions));
-  });
-}
 
 /** Every selector of a metric in an expression: its name and what is between the braces ('' for none). */
 const selectors = (expression: string) =>
@@ -66,7 +37,7 @@ const selectors = (expression: string) =>
 test('every alert and dashboard query parses as PromQL', async () => {
   const expressions = [...ruleExpressions(), ...dashboardExpressions()];
   expect(expressions.length).toBeGreaterThan(20);
-  const errors = await parseErrors(expressions);
+  const errors = await promqlParseErrors(expressions);
   expect(expressions.map((e, i) => ({ e, error: errors[i] })).filter((r) => r.error !== null)).toEqual([]);
 }, 120_000);
 
