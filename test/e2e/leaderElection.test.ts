@@ -88,4 +88,4 @@ test('one replica leads and audits; killed, the other takes the Lease over and a
   // Stopped as Kubernetes stops a pod: the Lease is given up at once, for the next replica.
   await second.stop('SIGTERM');
   expect((await lease())?.spec?.holderIdentity).toBe('');
-});
+}, 240_000);
