@@ -11,7 +11,7 @@ const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const env = { ...process.env, NODE_OPTIONS: shippedNodeOptions() };
 
 /** A port nobody listens on right now. */
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createNetServer();
     server.once('error', reject);

@@ -15,6 +15,7 @@ export const floors = [
   // The edges: what talks to the world, lowest first.
   ['edges/telemetry'],
   ['edges/kubernetes'],
+  ['edges/redis'],
   ['edges/files'],
   ['edges/hosting'],
   ['edges/controllers'],

@@ -167,7 +167,7 @@ test("kustomize/components/monitoring: the ServiceMonitor, the PrometheusRule an
 test('kustomize/components/leader-labels: the Deployment gets --label-leaders, and its RBAC passes a strict dry run', async () => {
   const objects = baseWithComponent('leader-labels');
   const deployment = objects.find((o) => o.kind === 'Deployment')!;
-  expect(deployment.spec!.template!.spec!.containers![0].args).toContain('--label-leaders=1s');
+  expect(deployment.spec!.template!.spec!.containers![0].args).toContain('--label-leaders=30s');
   expect(await strictDryRun(objects.filter((o) => o.metadata.name === 'redis-replication-webhook-leader-labels'))).toEqual([
     'clusterrole.rbac.authorization.k8s.io/redis-replication-webhook-leader-labels serverside-applied (server dry run)',
     'clusterrolebinding.rbac.authorization.k8s.io/redis-replication-webhook-leader-labels serverside-applied (server dry run)',

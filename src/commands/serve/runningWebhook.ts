@@ -18,7 +18,7 @@ import { apiConnection, podNamespace, type ApiConnection } from '../../edges/kub
 import { leaseElection } from '../../edges/kubernetes/leaseElection.js';
 import { kubernetesClusterPolicyWatch } from '../../edges/kubernetes/clusterPolicyWatch.js';
 import { kubernetesClusterReads } from '../../edges/kubernetes/clusterReads.js';
-import { watchedLabeledStatefulSets, watchedServices } from '../../edges/kubernetes/watchedObjects.js';
+import { watchedLabeledStatefulSets, watchedPods, watchedServices } from '../../edges/kubernetes/watchedObjects.js';
 import { log } from '../../edges/telemetry/log.js';
 import { certificateExpirySeconds, webhookMetrics } from '../../edges/telemetry/metrics.js';
 import { errorMessage } from '../../wire/errorMessage.js';
@@ -168,7 +168,24 @@ export async function startWebhook(config: ServeConfig): Promise<RunningWebhook>
   if (labeledStatefulSets && leaderIntervalMs !== undefined)
     controllers.push({
       name: 'leader-labels',
-      start: () => leaderLabeler({ connection, statefulSets: labeledStatefulSets, intervalMs: leaderIntervalMs, onRound: leaderRecorder(metrics) }),
+      start: () => {
+        // The pods, for the members of each group: watched while this replica labels, not before.
+        const pods = watchedPods(connection);
+        void pods.start();
+        const labeler = leaderLabeler({
+          connection,
+          statefulSets: labeledStatefulSets,
+          pods,
+          intervalMs: leaderIntervalMs,
+          onRound: leaderRecorder(metrics),
+        });
+        return {
+          close: () => {
+            labeler.close();
+            pods.close();
+          },
+        };
+      },
     });
   const manager = controllerManager(controllers, {
     ...(election ? { elect: election.elect } : {}),

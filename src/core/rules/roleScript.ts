@@ -151,8 +151,8 @@ if [ "\${REDIS_FAILOVER:-none}" = sentinel ]; then
     echo "sentinel resolve-hostnames yes"
     echo "sentinel announce-hostnames yes"
     echo "sentinel announce-ip $me"
-    # Who the master is, and nothing else, for anyone: the webhook's leader labels ask it so.
-    echo "user ${sentinelObserverUser} on nopass -@all +ping +sentinel|get-master-addr-by-name"
+    # Who the master is, and its switches, and nothing else, for anyone: the webhook's leader labels follow them.
+    echo "user ${sentinelObserverUser} on nopass -@all +ping +sentinel|get-master-addr-by-name +subscribe &+switch-master"
     if [ -n "$epoch" ]; then echo "sentinel current-epoch $epoch"; fi
     echo "sentinel monitor $REDIS_SENTINEL_MASTER $master $REDIS_PORT $REDIS_SENTINEL_QUORUM"
     printf '%s\\n' "$REDIS_SENTINEL_SETTINGS"

@@ -1,4 +1,4 @@
-import type { KubernetesObject, V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Pod, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import type { ApiConnection } from './apiConnection.js';
 import { informerLoop } from './informerLoop.js';
 import { describeApiError } from './kubernetesClient.js';
@@ -89,6 +89,21 @@ export function watchedServices(connection: ApiConnection): WatchedObjects<V1Ser
     keep: (service) => ({
       metadata: { name: service.metadata?.name, namespace: service.metadata?.namespace },
       spec: { clusterIP: service.spec?.clusterIP, type: service.spec?.type },
+    }),
+  });
+}
+
+/**
+ * Every pod of the cluster, of which only what the leader labels read is kept (name, namespace, uid,
+ * labels, IP): a group's members are found without a list per group.
+ */
+export function watchedPods(connection: ApiConnection): WatchedObjects<V1Pod> {
+  return watchedObjects<V1Pod>('pods', {
+    connection,
+    path: '/api/v1/pods',
+    keep: (pod) => ({
+      metadata: { name: pod.metadata?.name, namespace: pod.metadata?.namespace, uid: pod.metadata?.uid, labels: pod.metadata?.labels },
+      status: { podIP: pod.status?.podIP },
     }),
   });
 }
