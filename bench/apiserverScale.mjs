@@ -160,19 +160,7 @@ export async function apiserverScale({ workDir, certFile, keyFile, cert, seconds
   const caFile = join(workDir, 'apiserver-bench-ca.crt');
   writeFileSync(caFile, cert);
   const env = { ...process.env, KUBECONFIG: kubeconfig };
-  const baseFlags = [
-    '--tls-cert-file',
-    certFile,
-    '--tls-private-key-file',
-    keyFile,
-    '--shutdown-delay-seconds',
-    '0',
-    '--policies',
-    join(repo, 'policies'),
-    '--watch-cluster-policies',
-    '--check-services',
-    '--watch-statefulsets',
-  ];
+  const baseFlags = baseServeFlags(certFile, keyFile);
   const startOurs = () => startWebhook(baseFlags, { logFile: join(workDir, 'apiserver-webhook.log'), ca: () => cert, env });
   // Cold start and idle memory in kustomize/base's configuration, its watches on: the median of 5 starts,
   // and the resident memory 3 s after the last, once the watches have listed.
@@ -234,6 +222,20 @@ export async function apiserverScale({ workDir, certFile, keyFile, cert, seconds
     execFileSync('bash', [join(cluster, 'webhook-up.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
   }
   return { ...figuresOut, ...summarize(figures, print) };
+}
+
+/**
+ * kustomize/base's `serve` flags, read from its Deployment so the bench runs what is shipped (a flag added
+ * there is measured here too), with this machine's files in place of the mounted ones; the port is the
+ * bench's, and no shutdown delay.
+ */
+function baseServeFlags(certFile, keyFile) {
+  const deployment = parse(readFileSync(join(repo, 'kustomize', 'base', 'deployment.yaml'), 'utf8'));
+  const [command, ...args] = deployment.spec.template.spec.containers[0].args;
+  if (command !== 'serve') throw new Error(`kustomize/base/deployment.yaml: expected serve, found ${command}`);
+  const local = { '/tls/tls.crt': certFile, '/tls/tls.key': keyFile, '/policies': join(repo, 'policies') };
+  const flags = args.flatMap((arg, i) => (arg === '--port' || args[i - 1] === '--port' ? [] : [local[arg] ?? arg]));
+  return [...flags, '--shutdown-delay-seconds', '0'];
 }
 
 /** Our mutating webhook's patch (base64) for the benchmark's labeled StatefulSet: what the no-op answers too. */
