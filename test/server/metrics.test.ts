@@ -170,6 +170,11 @@ describe('GET /metrics on the real server', () => {
     await waitFor(async () => value(await scrape(), 'redis_replication_webhook_policy_reloads_total', { result: 'failure' }) >= 1);
   }, 25_000);
 
+  test('the audit runs are counted from 0 before the first, so an alert on the first failure sees it', async () => {
+    const all = await scrape();
+    for (const result of ['success', 'failure']) expect(value(all, 'redis_replication_webhook_audit_runs_total', { result })).toBe(0);
+  });
+
   test('the certificate expiry gauge is set, and follows a rotated certificate', async () => {
     const gauge = 'redis_replication_webhook_certificate_expiry_timestamp_seconds';
     expect(value(await scrape(), gauge)).toBe(expiry(first.cert));

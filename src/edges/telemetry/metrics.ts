@@ -81,8 +81,12 @@ export function webhookMetrics(): WebhookMetrics {
     }),
   };
   for (const object of ['statefulset', 'service']) metrics.apiReads.inc({ object }, 0);
-  // Present from the start at 0, so an alert on increase(...{result="failure"}) sees the first failure.
-  for (const result of ['success', 'failure'] satisfies ReloadResult[]) metrics.policyReloads.inc({ result }, 0);
+  // Present from the start at 0, so an alert on increase(...{result="failure"}) sees the first failure
+  // (RedisReplicationPolicyReloadFailed, RedisReplicationAuditNotPublished).
+  for (const result of ['success', 'failure'] satisfies ReloadResult[]) {
+    metrics.policyReloads.inc({ result }, 0);
+    metrics.auditRuns.inc({ result }, 0);
+  }
   return metrics;
 }
 
