@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { defaultPolicy, reviewAdmission } from '../dist/index.js';
-import { residentMb, startWebhook, stopProcess } from './processes.mjs';
+import { cpuMicros, residentMb, startWebhook, stopProcess } from './processes.mjs';
+import { shippedNodeOptions } from './shippedNodeOptions.mjs';
 
 const repo = fileURLToPath(new URL('../', import.meta.url));
 const cluster = join(repo, 'test', 'cluster');
@@ -126,8 +127,12 @@ function register(kubeconfig, url, caFile) {
   kubectl(kubeconfig, ['apply', '-f', '-'], configs);
 }
 
+/** The no-op under the runtime limits ours ships with (the Dockerfile's NODE_OPTIONS), so the floor is like for like. */
 function startNoop(certFile, keyFile, patch) {
-  const child = fork(fileURLToPath(new URL('./noopWebhook.mjs', import.meta.url)), { stdio: 'inherit' });
+  const child = fork(fileURLToPath(new URL('./noopWebhook.mjs', import.meta.url)), {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_OPTIONS: shippedNodeOptions() },
+  });
   child.send({ certFile, keyFile, patch });
   return new Promise((resolve) => child.once('message', ({ port }) => resolve({ child, port })));
 }
@@ -208,7 +213,11 @@ export async function apiserverScale({ workDir, certFile, keyFile, cert, seconds
         await load(client, 5, 1, requests.scale);
         for (const kind of ['scale', 'create']) {
           for (const c of concurrencies) {
+            // The webhook's own CPU per request: a figure the machine's other load does not move much.
+            const pid = { none: undefined, noop: noop.child.pid, ours: ours.child.pid }[mode];
+            const cpuBefore = pid === undefined ? 0 : cpuMicros(pid);
             const run = await load(client, c, seconds, requests[kind]);
+            run.webhookCpuMicrosPerRequest = pid === undefined ? 0 : (cpuMicros(pid) - cpuBefore) / Math.max(1, run.requests);
             const slot = ((figures[kind] ??= {})[`c${c}`] ??= {});
             (slot[mode] ??= []).push(run);
           }
@@ -260,7 +269,9 @@ function ourPatch() {
 function summarize(figures, print) {
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const out = { labeledScaleRefused: figures.labeledScaleRefused };
-  print(`  ${'request'.padEnd(8)} ${'conc'.padStart(4)} | ${modes.map((m) => `${m} p50/p99 ms`.padStart(20)).join(' ')} | ours/noop p50 p99 rps`);
+  print(
+    `  ${'request'.padEnd(8)} ${'conc'.padStart(4)} | ${modes.map((m) => `${m} p50/p99 ms`.padStart(20)).join(' ')} | ours/noop p50 p99 rps | webhook CPU µs/request noop ours`,
+  );
   for (const kind of ['scale', 'create']) {
     out[kind] = {};
     for (const c of concurrencies) {
@@ -272,6 +283,7 @@ function summarize(figures, print) {
             p50Ms: median(slot[mode].map((r) => r.p50Ms)),
             p99Ms: median(slot[mode].map((r) => r.p99Ms)),
             rps: median(slot[mode].map((r) => r.rps)),
+            cpuMicros: median(slot[mode].map((r) => r.webhookCpuMicrosPerRequest)),
             failures: slot[mode].reduce((n, r) => n + r.failures, 0),
           },
         ]),
@@ -279,7 +291,7 @@ function summarize(figures, print) {
       const ratios = { p50VsNoop: m.ours.p50Ms / m.noop.p50Ms, p99VsNoop: m.ours.p99Ms / m.noop.p99Ms, throughputVsNoop: m.ours.rps / m.noop.rps };
       out[kind][`c${c}`] = { ...m, ...ratios };
       print(
-        `  ${kind.padEnd(8)} ${String(c).padStart(4)} | ${modes.map((mode) => `${m[mode].p50Ms.toFixed(1)}/${m[mode].p99Ms.toFixed(1)}`.padStart(20)).join(' ')} | ${ratios.p50VsNoop.toFixed(2)} ${ratios.p99VsNoop.toFixed(2)} ${ratios.throughputVsNoop.toFixed(2)}${modes.some((mode) => m[mode].failures > 0) ? `  failures ${modes.map((mode) => m[mode].failures).join('/')}` : ''}`,
+        `  ${kind.padEnd(8)} ${String(c).padStart(4)} | ${modes.map((mode) => `${m[mode].p50Ms.toFixed(1)}/${m[mode].p99Ms.toFixed(1)}`.padStart(20)).join(' ')} | ${ratios.p50VsNoop.toFixed(2)} ${ratios.p99VsNoop.toFixed(2)} ${ratios.throughputVsNoop.toFixed(2)} | ${m.noop.cpuMicros.toFixed(0)} ${m.ours.cpuMicros.toFixed(0)}${modes.some((mode) => m[mode].failures > 0) ? `  failures ${modes.map((mode) => m[mode].failures).join('/')}` : ''}`,
       );
     }
   }
