@@ -28,6 +28,15 @@ export const sentinelPortName = 'sentinel';
 export const sentinelObserverUser = 'redis-replication-observer';
 /** Kept on the data volume (when there is one): it is the member's record of the last master it knew. */
 export const sentinelConfigFileName = 'redis-replication-sentinel.conf';
+/**
+ * The redis_exporter the webhook adds beside each member's Redis, and with Sentinel failover beside its
+ * Sentinel, when the policy sets `metrics.exporter`. The redis-monitoring component's PodMonitor selects
+ * these container and port names.
+ */
+export const exporterContainerName = 'redis-replication-exporter';
+export const exporterPortName = 'metrics';
+export const sentinelExporterContainerName = 'redis-replication-sentinel-exporter';
+export const sentinelExporterPortName = 'sentinel-metrics';
 export const configVolumeName = 'redis-replication-config';
 export const configDir = '/etc/redis-replication';
 export const configFile = `${configDir}/redis.conf`;
@@ -64,3 +73,8 @@ export const sentinelSettingsEnv = 'REDIS_SENTINEL_SETTINGS';
 export const sentinelConfigFileEnv = 'REDIS_SENTINEL_CONFIG_FILE';
 /** The user's own config file, which the rendered one includes: also the record of it once the start is rewired. */
 export const userConfigFileEnv = 'REDIS_USER_CONFIG_FILE';
+// redis_exporter's own variables (each of its flags has one), which the webhook sets on its exporters
+// instead of arguments, so that any redis_exporter image runs with its own entrypoint.
+export const exporterAddressEnv = 'REDIS_ADDR';
+export const exporterPasswordEnv = 'REDIS_PASSWORD';
+export const exporterListenEnv = 'REDIS_EXPORTER_WEB_LISTEN_ADDRESS';

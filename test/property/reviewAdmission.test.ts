@@ -11,7 +11,13 @@ import { validateStatefulSet } from '../../src/core/admission/validateStatefulSe
 import { redisSetup } from '../../src/core/rules/redisSetup.js';
 import { redisContainer } from '../../src/core/rules/redisContainer.js';
 import { userConfigFile } from '../../src/core/rules/redisStart.js';
-import { initContainerName, mutatedByAnnotation, sentinelContainerName } from '../../src/wire/replicationNames.js';
+import {
+  exporterContainerName,
+  initContainerName,
+  mutatedByAnnotation,
+  sentinelContainerName,
+  sentinelExporterContainerName,
+} from '../../src/wire/replicationNames.js';
 import { policies, policyDocument, scaleReview, statefulSetReview } from '../fixtures/arbitraries.js';
 import { patchOf } from '../fixtures/statefulSet.js';
 
@@ -69,7 +75,7 @@ function isSubsequence(part: readonly string[], whole: readonly string[]): boole
 }
 
 /**
- * Paths the webhook owns: its init and Sentinel containers (wherever the user's lists put them), its
+ * Paths the webhook owns: its init, Sentinel and exporter containers (wherever the user's lists put them), its
  * annotation, the Redis container's start, which it points at the rendered config (checked on its own:
  * every word the user wrote but their config file stays, in order), and on a create with Sentinel the
  * podManagementPolicy the API server defaulted to OrderedReady.
@@ -78,8 +84,9 @@ function webhookOwned(sts: V1StatefulSet, path: string, operation: string | unde
   if (path === `/metadata/annotations/${fastJsonPatch.escapePathComponent(mutatedByAnnotation)}`) return true;
   if (path === '/spec/podManagementPolicy')
     return operation === 'CREATE' && sts.spec?.podManagementPolicy === 'OrderedReady' && op.op === 'replace' && op.value === 'Parallel';
-  const sentinel = /^\/spec\/template\/spec\/containers\/(\d+)(\/|$)/.exec(path);
-  if (sentinel !== null && sts.spec?.template?.spec?.containers?.[Number(sentinel[1])]?.name === sentinelContainerName) return true;
+  const sidecar = /^\/spec\/template\/spec\/containers\/(\d+)(\/|$)/.exec(path);
+  const sidecars = [sentinelContainerName, exporterContainerName, sentinelExporterContainerName];
+  if (sidecar !== null && sidecars.includes(sts.spec?.template?.spec?.containers?.[Number(sidecar[1])]?.name ?? '')) return true;
   const redis = redisContainer(sts);
   const index = redis ? sts.spec!.template.spec!.containers.indexOf(redis) : -1;
   if (new RegExp(`^/spec/template/spec/containers/${index}/(command|args)(/|$)`).test(path)) return true;

@@ -1,5 +1,5 @@
 import type { V1Container, V1PodSpec, V1StatefulSet } from '@kubernetes/client-node';
-import { initContainerName, sentinelContainerName } from '../../wire/replicationNames.js';
+import { exporterContainerName, initContainerName, sentinelContainerName, sentinelExporterContainerName } from '../../wire/replicationNames.js';
 import { redisContainer } from '../rules/redisContainer.js';
 
 /** An object, as opposed to the absent or null field (or odd value) a review may carry instead. */
@@ -45,10 +45,10 @@ const sameEntry = <T>(entry: T): T => entry;
 /**
  * A copy of the StatefulSet for the mutators to write, at a fraction of a deep copy's cost. Copied deeply
  * is what they may set fields in: the object's, metadata's, spec's and template's own fields, the
- * annotations, the pod spec, the Redis container and the webhook's own init container. The long lists
- * they only append to (volumes, containers, init containers, the Redis container's env, mounts and
- * ports) are new lists that share their other entries with the original, and so does everything else
- * (managedFields, sidecars, volumeClaimTemplates, status): jsonPatchDiff skips shared parts by reference.
+ * annotations, the pod spec, the Redis container and the webhook's own init container, Sentinel and
+ * exporters. The long lists they only append to (volumes, containers, init containers, the Redis
+ * container's env, mounts and ports) are new lists that share their other entries with the original,
+ * and so does everything else (managedFields, the user's sidecars, volumeClaimTemplates, status): jsonPatchDiff skips shared parts by reference.
  * A mutator that wrote into a shared part would change the original: the property tests check that the
  * original stays as it was and that the patch equals a diff against a full deep copy.
  */
@@ -69,10 +69,13 @@ export function writableCopy(sts: V1StatefulSet): V1StatefulSet {
   return copy;
 }
 
+/** The webhook's own containers beside the Redis one, which the mutators refresh in place. */
+const sidecars = [sentinelContainerName, exporterContainerName, sentinelExporterContainerName];
+
 function podSpecCopy(pod: V1PodSpec, redis: V1Container | undefined): V1PodSpec {
   return copyWithLists(pod, {
     volumes: sameEntry,
-    containers: (c: V1Container) => (c === redis ? containerCopy(c) : isObject(c) && c.name === sentinelContainerName ? copyJson(c) : c),
+    containers: (c: V1Container) => (c === redis ? containerCopy(c) : isObject(c) && sidecars.includes(c.name) ? copyJson(c) : c),
     initContainers: (c: V1Container) => (isObject(c) && c.name === initContainerName ? copyJson(c) : c),
   });
 }

@@ -1,4 +1,4 @@
-import type { EffectivePolicy } from './replicationPolicy.js';
+import type { EffectivePolicy, ExporterPolicy } from './replicationPolicy.js';
 
 /**
  * The built-in policy: what a cluster gets with no policy files at all. A policy file fills only the
@@ -30,6 +30,9 @@ export const defaultPolicy: EffectivePolicy = {
   // follows it), needs 3 members, and makes a leader refuse writes when no follower is in sync; a group
   // already running must opt in, not find its behaviour changed by an upgrade of the webhook.
   failover: { mode: 'none', sentinel: { downAfterMilliseconds: 5000, failoverTimeoutMilliseconds: 30000, port: 26379 } },
+  // Off by default: an exporter is a container more in every pod (a roll of every group when it comes),
+  // worth it only where something scrapes it.
+  metrics: {},
   rules: {
     replicas: 'deny',
     serviceName: 'deny',
@@ -44,4 +47,19 @@ export const defaultPolicy: EffectivePolicy = {
     tls: 'deny',
     auth: 'deny',
   },
+};
+
+/**
+ * What `metrics.exporter` fills in when a policy turns the exporter on. The image is oliver006's own
+ * redis_exporter (the exporter the Bitnami chart and the Redis operators run), pinned; its entrypoint is
+ * the exporter, configured by env. 9121 is redis_exporter's own port; the Sentinel's exporter needs
+ * another one, 9355 unless the policy names it. The resources are what one redis_exporter needs for a
+ * single Redis (Debian's v1.45: 12 MiB resident after a few scrapes) with room, and no CPU limit, so a
+ * scrape is never throttled into a timeout.
+ */
+export const defaultExporter: ExporterPolicy = {
+  image: 'oliver006/redis_exporter:v1.62.0',
+  port: 9121,
+  sentinelPort: 9355,
+  resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } },
 };

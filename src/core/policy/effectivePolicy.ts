@@ -1,4 +1,4 @@
-import { defaultPolicy } from './defaultPolicy.js';
+import { defaultExporter, defaultPolicy } from './defaultPolicy.js';
 import type { EffectivePolicy, ReplicationPolicy } from './replicationPolicy.js';
 
 /** Fills every field the policy document leaves out from the built-in policy. */
@@ -20,6 +20,8 @@ export function effectivePolicy(doc: ReplicationPolicy): EffectivePolicy {
     clusterDomain: spec.clusterDomain ?? base.clusterDomain,
     leaderWaitSeconds: spec.leaderWaitSeconds ?? base.leaderWaitSeconds,
     failover: { mode: spec.failover?.mode ?? base.failover.mode, sentinel: { ...base.failover.sentinel, ...spec.failover?.sentinel } },
+    // Resources are taken whole when given: merged with the default, a lower limit would fall below its request.
+    metrics: spec.metrics?.exporter ? { exporter: { ...defaultExporter, ...spec.metrics.exporter } } : {},
     rules: { ...base.rules, ...spec.rules },
   };
 }

@@ -16,6 +16,7 @@ const full: ReplicationPolicySpec = {
   port: 6380,
   clusterDomain: 'cluster.local',
   leaderWaitSeconds: 60,
+  metrics: { exporter: { image: 'oliver006/redis_exporter:v1.62.0', port: 9121, sentinelPort: 9355, resources: { limits: { memory: '64Mi' } } } },
   rules: { replicas: 'warn', tls: 'deny' },
 };
 // @ts-expect-error a field the schema does not have
@@ -24,6 +25,8 @@ const misspelled: ReplicationPolicySpec = { replica: { min: 2 } };
 const sometimes: ReplicationPolicySpec = { antiAffinity: 'sometimes' };
 // @ts-expect-error auth needs the Secret's name
 const nameless: ReplicationPolicySpec = { auth: { secretKey: 'password' } };
+// @ts-expect-error a resource the exporter's resources do not have
+const gpus: ReplicationPolicySpec = { metrics: { exporter: { resources: { limits: { gpu: '1' } } } } };
 // @ts-expect-error a rule that does not exist
 const unknownRule: ReplicationPolicySpec = { rules: { speed: 'warn' } };
 
@@ -44,5 +47,5 @@ test("the rule names are the schema's, and the built-in policy sets every one", 
   ]);
   const rules: EffectivePolicy['rules'] = defaultPolicy.rules;
   expect(Object.keys(rules).sort()).toEqual([...ruleNames].sort());
-  expect([full, misspelled, sometimes, nameless, unknownRule]).toHaveLength(5);
+  expect([full, misspelled, sometimes, nameless, gpus, unknownRule]).toHaveLength(6);
 });

@@ -15,6 +15,16 @@ export type Enforcement = SchemaType<SpecSchema['properties']['rules']['properti
 export type FailoverMode = NonNullable<NonNullable<ReplicationPolicySpec['failover']>['mode']>;
 export type AntiAffinityMode = NonNullable<ReplicationPolicySpec['antiAffinity']>;
 export type DisruptionBudgetMode = NonNullable<ReplicationPolicySpec['disruptionBudget']>;
+/** Requests and limits of the exporter's container, cpu and memory, as Kubernetes quantities. */
+export type ExporterResources = NonNullable<NonNullable<NonNullable<ReplicationPolicySpec['metrics']>['exporter']>['resources']>;
+
+/** The redis_exporter sidecars: one beside the Redis on `port`, one beside the Sentinel (with Sentinel failover) on `sentinelPort`. */
+export interface ExporterPolicy {
+  image: string;
+  port: number;
+  sentinelPort: number;
+  resources: ExporterResources;
+}
 
 export interface ReplicationPolicy {
   apiVersion: 'redis-replication.io/v1alpha1';
@@ -45,5 +55,7 @@ export interface EffectivePolicy {
     mode: FailoverMode;
     sentinel: { downAfterMilliseconds: number; failoverTimeoutMilliseconds: number; quorum?: number; port: number };
   };
+  /** exporter absent: no exporter sidecars (the default); the webhook removes those it added. */
+  metrics: { exporter?: ExporterPolicy };
   rules: Record<RuleName, Enforcement>;
 }

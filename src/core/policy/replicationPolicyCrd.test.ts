@@ -129,6 +129,7 @@ describe('the CRD schema judges policies as the file schema does', () => {
         port: 6380,
         clusterDomain: 'c',
         leaderWaitSeconds: 0,
+        metrics: { exporter: { image: 'e', port: 9121, sentinelPort: 9355, resources: { requests: { cpu: '10m' }, limits: { memory: '64Mi' } } } },
         rules: { image: 'warn' },
       }),
       true,
@@ -140,6 +141,7 @@ describe('the CRD schema judges policies as the file schema does', () => {
     ['auth without a secret name', policy({ auth: { secretKey: 'k' } }), false],
     ['a non-string config value', policy({ config: { maxmemory: 100 } }), false],
     ['an empty image list', policy({ images: { allowed: [] } }), false],
+    ['an exporter quantity with a space', policy({ metrics: { exporter: { resources: { limits: { memory: '64 Mi' } } } } }), false],
     ['a name that is not a DNS label', policy({}, 'Not_A_Label'), false],
     ['no spec', { apiVersion: 'redis-replication.io/v1alpha1', kind: 'ReplicationPolicy', metadata: { name: 'p' } }, false],
   ])('%s', (_case, doc, valid) => {

@@ -4,6 +4,9 @@
 
 const enforcement = { type: 'string', enum: ['deny', 'warn'] } as const;
 const configKey = '^[a-z][a-z0-9-]*$';
+// A Kubernetes quantity in the forms people write (100m, 0.5, 64Mi, 1G); the API server accepts more.
+const quantity = { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$' } as const;
+const quantities = { type: 'object', additionalProperties: false, properties: { cpu: quantity, memory: quantity } } as const;
 
 export const replicationPolicySchema = {
   type: 'object',
@@ -69,6 +72,24 @@ export const replicationPolicySchema = {
                 failoverTimeoutMilliseconds: { type: 'integer', minimum: 1000, maximum: 3600000 },
                 quorum: { type: 'integer', minimum: 1, maximum: 1000 },
                 port: { type: 'integer', minimum: 1, maximum: 65535 },
+              },
+            },
+          },
+        },
+        metrics: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            // Present, even empty: a redis_exporter beside every member (and its Sentinel); absent: none.
+            // The image reference and the ports' collisions are checked in code (validatePolicyDocument).
+            exporter: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                image: { type: 'string', minLength: 1 },
+                port: { type: 'integer', minimum: 1, maximum: 65535 },
+                sentinelPort: { type: 'integer', minimum: 1, maximum: 65535 },
+                resources: { type: 'object', additionalProperties: false, properties: { requests: quantities, limits: quantities } },
               },
             },
           },

@@ -4,12 +4,13 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"type":"object","required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"type":"string","enum":["redis-replication.io/v1alpha1"]},"kind":{"type":"string","enum":["ReplicationPolicy"]},"metadata":{"type":"object","required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63}}},"spec":{"type":"object","additionalProperties":false,"properties":{"namespaces":{"type":"array","items":{"type":"string","minLength":1,"maxLength":63}},"priority":{"type":"integer","minimum":-1000,"maximum":1000},"replicas":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1,"maximum":1000}}},"images":{"type":"object","additionalProperties":false,"properties":{"allowed":{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}}},"persistence":{"type":"object","additionalProperties":false,"properties":{"required":{"type":"boolean"},"dataPath":{"type":"string","pattern":"^/"}}},"antiAffinity":{"type":"string","enum":["preferred","required","none"]},"disruptionBudget":{"type":"string","enum":["required","recommended","off"]},"config":{"type":"object","additionalProperties":{"type":"string","pattern":"^[^\\r\\n]*$"}},"auth":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"type":"string","minLength":1},"secretKey":{"type":"string","minLength":1}}},"port":{"type":"integer","minimum":1,"maximum":65535},"clusterDomain":{"type":"string","minLength":1},"leaderWaitSeconds":{"type":"integer","minimum":0,"maximum":3600},"failover":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["none","sentinel"]},"sentinel":{"type":"object","additionalProperties":false,"properties":{"downAfterMilliseconds":{"type":"integer","minimum":100,"maximum":600000},"failoverTimeoutMilliseconds":{"type":"integer","minimum":1000,"maximum":3600000},"quorum":{"type":"integer","minimum":1,"maximum":1000},"port":{"type":"integer","minimum":1,"maximum":65535}}}}},"rules":{"type":"object","additionalProperties":false,"properties":{"replicas":{"type":"string","enum":["deny","warn"]},"serviceName":{"type":"string","enum":["deny","warn"]},"podManagementPolicy":{"type":"string","enum":["deny","warn"]},"image":{"type":"string","enum":["deny","warn"]},"replicaof":{"type":"string","enum":["deny","warn"]},"persistence":{"type":"string","enum":["deny","warn"]},"start":{"type":"string","enum":["deny","warn"]},"configFile":{"type":"string","enum":["deny","warn"]},"clusterMode":{"type":"string","enum":["deny","warn"]},"sentinel":{"type":"string","enum":["deny","warn"]},"tls":{"type":"string","enum":["deny","warn"]},"auth":{"type":"string","enum":["deny","warn"]}}}}}}};
+const schema11 = {"type":"object","required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"type":"string","enum":["redis-replication.io/v1alpha1"]},"kind":{"type":"string","enum":["ReplicationPolicy"]},"metadata":{"type":"object","required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63}}},"spec":{"type":"object","additionalProperties":false,"properties":{"namespaces":{"type":"array","items":{"type":"string","minLength":1,"maxLength":63}},"priority":{"type":"integer","minimum":-1000,"maximum":1000},"replicas":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1,"maximum":1000}}},"images":{"type":"object","additionalProperties":false,"properties":{"allowed":{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}}},"persistence":{"type":"object","additionalProperties":false,"properties":{"required":{"type":"boolean"},"dataPath":{"type":"string","pattern":"^/"}}},"antiAffinity":{"type":"string","enum":["preferred","required","none"]},"disruptionBudget":{"type":"string","enum":["required","recommended","off"]},"config":{"type":"object","additionalProperties":{"type":"string","pattern":"^[^\\r\\n]*$"}},"auth":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"type":"string","minLength":1},"secretKey":{"type":"string","minLength":1}}},"port":{"type":"integer","minimum":1,"maximum":65535},"clusterDomain":{"type":"string","minLength":1},"leaderWaitSeconds":{"type":"integer","minimum":0,"maximum":3600},"failover":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["none","sentinel"]},"sentinel":{"type":"object","additionalProperties":false,"properties":{"downAfterMilliseconds":{"type":"integer","minimum":100,"maximum":600000},"failoverTimeoutMilliseconds":{"type":"integer","minimum":1000,"maximum":3600000},"quorum":{"type":"integer","minimum":1,"maximum":1000},"port":{"type":"integer","minimum":1,"maximum":65535}}}}},"metrics":{"type":"object","additionalProperties":false,"properties":{"exporter":{"type":"object","additionalProperties":false,"properties":{"image":{"type":"string","minLength":1},"port":{"type":"integer","minimum":1,"maximum":65535},"sentinelPort":{"type":"integer","minimum":1,"maximum":65535},"resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"type":"object","additionalProperties":false,"properties":{"cpu":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},"memory":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"}}},"limits":{"type":"object","additionalProperties":false,"properties":{"cpu":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},"memory":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"}}}}}}}}},"rules":{"type":"object","additionalProperties":false,"properties":{"replicas":{"type":"string","enum":["deny","warn"]},"serviceName":{"type":"string","enum":["deny","warn"]},"podManagementPolicy":{"type":"string","enum":["deny","warn"]},"image":{"type":"string","enum":["deny","warn"]},"replicaof":{"type":"string","enum":["deny","warn"]},"persistence":{"type":"string","enum":["deny","warn"]},"start":{"type":"string","enum":["deny","warn"]},"configFile":{"type":"string","enum":["deny","warn"]},"clusterMode":{"type":"string","enum":["deny","warn"]},"sentinel":{"type":"string","enum":["deny","warn"]},"tls":{"type":"string","enum":["deny","warn"]},"auth":{"type":"string","enum":["deny","warn"]}}}}}}};
 const func2 = (text) => [...text].length;
 const func3 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
 const pattern1 = new RegExp("^/", "u");
 const pattern2 = new RegExp("^[^\\r\\n]*$", "u");
+const pattern3 = new RegExp("^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -976,12 +977,12 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data4.rules !== undefined){
-let data34 = data4.rules;
+if(data4.metrics !== undefined){
+let data34 = data4.metrics;
 if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
 for(const key8 in data34){
-if(!(func3.call(schema11.properties.spec.properties.rules.properties, key8))){
-const err79 = {instancePath:instancePath+"/spec/rules",schemaPath:"#/properties/spec/properties/rules/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(!(key8 === "exporter")){
+const err79 = {instancePath:instancePath+"/spec/metrics",schemaPath:"#/properties/spec/properties/metrics/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -991,10 +992,12 @@ vErrors.push(err79);
 errors++;
 }
 }
-if(data34.replicas !== undefined){
-let data35 = data34.replicas;
-if(typeof data35 !== "string"){
-const err80 = {instancePath:instancePath+"/spec/rules/replicas",schemaPath:"#/properties/spec/properties/rules/properties/replicas/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data34.exporter !== undefined){
+let data35 = data34.exporter;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+for(const key9 in data35){
+if(!((((key9 === "image") || (key9 === "port")) || (key9 === "sentinelPort")) || (key9 === "resources"))){
+const err80 = {instancePath:instancePath+"/spec/metrics/exporter",schemaPath:"#/properties/spec/properties/metrics/properties/exporter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1003,8 +1006,12 @@ vErrors.push(err80);
 }
 errors++;
 }
-if(!((data35 === "deny") || (data35 === "warn"))){
-const err81 = {instancePath:instancePath+"/spec/rules/replicas",schemaPath:"#/properties/spec/properties/rules/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+}
+if(data35.image !== undefined){
+let data36 = data35.image;
+if(typeof data36 === "string"){
+if(func2(data36) < 1){
+const err81 = {instancePath:instancePath+"/spec/metrics/exporter/image",schemaPath:"#/properties/spec/properties/metrics/properties/exporter/properties/image/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1014,10 +1021,8 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data34.serviceName !== undefined){
-let data36 = data34.serviceName;
-if(typeof data36 !== "string"){
-const err82 = {instancePath:instancePath+"/spec/rules/serviceName",schemaPath:"#/properties/spec/properties/rules/properties/serviceName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err82 = {instancePath:instancePath+"/spec/metrics/exporter/image",schemaPath:"#/properties/spec/properties/metrics/properties/exporter/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1026,8 +1031,11 @@ vErrors.push(err82);
 }
 errors++;
 }
-if(!((data36 === "deny") || (data36 === "warn"))){
-const err83 = {instancePath:instancePath+"/spec/rules/serviceName",schemaPath:"#/properties/spec/properties/rules/properties/serviceName/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.serviceName.enum},message:"must be equal to one of the allowed values"};
+}
+if(data35.port !== undefined){
+let data37 = data35.port;
+if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
+const err83 = {instancePath:instancePath+"/spec/metrics/exporter/port",schemaPath:"#/properties/spec/properties/metrics/properties/exporter/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1036,11 +1044,9 @@ vErrors.push(err83);
 }
 errors++;
 }
-}
-if(data34.podManagementPolicy !== undefined){
-let data37 = data34.podManagementPolicy;
-if(typeof data37 !== "string"){
-const err84 = {instancePath:instancePath+"/spec/rules/podManagementPolicy",schemaPath:"#/properties/spec/properties/rules/properties/podManagementPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data37 == "number") && (isFinite(data37))){
+if(data37 > 65535 || isNaN(data37)){
+const err84 = {instancePath:instancePath+"/spec/metrics/exporter/port",schemaPath:"#/properties/spec/properties/metrics/properties/exporter/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1049,8 +1055,8 @@ vErrors.push(err84);
 }
 errors++;
 }
-if(!((data37 === "deny") || (data37 === "warn"))){
-const err85 = {instancePath:instancePath+"/spec/rules/podManagementPolicy",schemaPath:"#/properties/spec/properties/rules/properties/podManagementPolicy/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.podManagementPolicy.enum},message:"must be equal to one of the allowed values"};
+if(data37 < 1 || isNaN(data37)){
+const err85 = {instancePath:instancePath+"/spec/metrics/exporter/port",schemaPath:"#/properties/spec/properties/metrics/properties/exporter/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1060,10 +1066,11 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data34.image !== undefined){
-let data38 = data34.image;
-if(typeof data38 !== "string"){
-const err86 = {instancePath:instancePath+"/spec/rules/image",schemaPath:"#/properties/spec/properties/rules/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data35.sentinelPort !== undefined){
+let data38 = data35.sentinelPort;
+if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
+const err86 = {instancePath:instancePath+"/spec/metrics/exporter/sentinelPort",schemaPath:"#/properties/spec/properties/metrics/properties/exporter/properties/sentinelPort/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1072,8 +1079,9 @@ vErrors.push(err86);
 }
 errors++;
 }
-if(!((data38 === "deny") || (data38 === "warn"))){
-const err87 = {instancePath:instancePath+"/spec/rules/image",schemaPath:"#/properties/spec/properties/rules/properties/image/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.image.enum},message:"must be equal to one of the allowed values"};
+if((typeof data38 == "number") && (isFinite(data38))){
+if(data38 > 65535 || isNaN(data38)){
+const err87 = {instancePath:instancePath+"/spec/metrics/exporter/sentinelPort",schemaPath:"#/properties/spec/properties/metrics/properties/exporter/properties/sentinelPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1082,11 +1090,8 @@ vErrors.push(err87);
 }
 errors++;
 }
-}
-if(data34.replicaof !== undefined){
-let data39 = data34.replicaof;
-if(typeof data39 !== "string"){
-const err88 = {instancePath:instancePath+"/spec/rules/replicaof",schemaPath:"#/properties/spec/properties/rules/properties/replicaof/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data38 < 1 || isNaN(data38)){
+const err88 = {instancePath:instancePath+"/spec/metrics/exporter/sentinelPort",schemaPath:"#/properties/spec/properties/metrics/properties/exporter/properties/sentinelPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1095,8 +1100,14 @@ vErrors.push(err88);
 }
 errors++;
 }
-if(!((data39 === "deny") || (data39 === "warn"))){
-const err89 = {instancePath:instancePath+"/spec/rules/replicaof",schemaPath:"#/properties/spec/properties/rules/properties/replicaof/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.replicaof.enum},message:"must be equal to one of the allowed values"};
+}
+}
+if(data35.resources !== undefined){
+let data39 = data35.resources;
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+for(const key10 in data39){
+if(!((key10 === "requests") || (key10 === "limits"))){
+const err89 = {instancePath:instancePath+"/spec/metrics/exporter/resources",schemaPath:"#/properties/spec/properties/metrics/properties/exporter/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1106,10 +1117,12 @@ vErrors.push(err89);
 errors++;
 }
 }
-if(data34.persistence !== undefined){
-let data40 = data34.persistence;
-if(typeof data40 !== "string"){
-const err90 = {instancePath:instancePath+"/spec/rules/persistence",schemaPath:"#/properties/spec/properties/rules/properties/persistence/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data39.requests !== undefined){
+let data40 = data39.requests;
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+for(const key11 in data40){
+if(!((key11 === "cpu") || (key11 === "memory"))){
+const err90 = {instancePath:instancePath+"/spec/metrics/exporter/resources/requests",schemaPath:"#/properties/spec/properties/metrics/properties/exporter/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1118,8 +1131,12 @@ vErrors.push(err90);
 }
 errors++;
 }
-if(!((data40 === "deny") || (data40 === "warn"))){
-const err91 = {instancePath:instancePath+"/spec/rules/persistence",schemaPath:"#/properties/spec/properties/rules/properties/persistence/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.persistence.enum},message:"must be equal to one of the allowed values"};
+}
+if(data40.cpu !== undefined){
+let data41 = data40.cpu;
+if(typeof data41 === "string"){
+if(!pattern3.test(data41)){
+const err91 = {instancePath:instancePath+"/spec/metrics/exporter/resources/requests/cpu",schemaPath:"#/properties/spec/properties/metrics/properties/exporter/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"+"\""};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1129,10 +1146,8 @@ vErrors.push(err91);
 errors++;
 }
 }
-if(data34.start !== undefined){
-let data41 = data34.start;
-if(typeof data41 !== "string"){
-const err92 = {instancePath:instancePath+"/spec/rules/start",schemaPath:"#/properties/spec/properties/rules/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err92 = {instancePath:instancePath+"/spec/metrics/exporter/resources/requests/cpu",schemaPath:"#/properties/spec/properties/metrics/properties/exporter/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1141,8 +1156,12 @@ vErrors.push(err92);
 }
 errors++;
 }
-if(!((data41 === "deny") || (data41 === "warn"))){
-const err93 = {instancePath:instancePath+"/spec/rules/start",schemaPath:"#/properties/spec/properties/rules/properties/start/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.start.enum},message:"must be equal to one of the allowed values"};
+}
+if(data40.memory !== undefined){
+let data42 = data40.memory;
+if(typeof data42 === "string"){
+if(!pattern3.test(data42)){
+const err93 = {instancePath:instancePath+"/spec/metrics/exporter/resources/requests/memory",schemaPath:"#/properties/spec/properties/metrics/properties/exporter/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"+"\""};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1152,10 +1171,8 @@ vErrors.push(err93);
 errors++;
 }
 }
-if(data34.configFile !== undefined){
-let data42 = data34.configFile;
-if(typeof data42 !== "string"){
-const err94 = {instancePath:instancePath+"/spec/rules/configFile",schemaPath:"#/properties/spec/properties/rules/properties/configFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err94 = {instancePath:instancePath+"/spec/metrics/exporter/resources/requests/memory",schemaPath:"#/properties/spec/properties/metrics/properties/exporter/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1164,8 +1181,10 @@ vErrors.push(err94);
 }
 errors++;
 }
-if(!((data42 === "deny") || (data42 === "warn"))){
-const err95 = {instancePath:instancePath+"/spec/rules/configFile",schemaPath:"#/properties/spec/properties/rules/properties/configFile/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.configFile.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err95 = {instancePath:instancePath+"/spec/metrics/exporter/resources/requests",schemaPath:"#/properties/spec/properties/metrics/properties/exporter/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1175,10 +1194,12 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data34.clusterMode !== undefined){
-let data43 = data34.clusterMode;
-if(typeof data43 !== "string"){
-const err96 = {instancePath:instancePath+"/spec/rules/clusterMode",schemaPath:"#/properties/spec/properties/rules/properties/clusterMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data39.limits !== undefined){
+let data43 = data39.limits;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+for(const key12 in data43){
+if(!((key12 === "cpu") || (key12 === "memory"))){
+const err96 = {instancePath:instancePath+"/spec/metrics/exporter/resources/limits",schemaPath:"#/properties/spec/properties/metrics/properties/exporter/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1187,8 +1208,12 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(!((data43 === "deny") || (data43 === "warn"))){
-const err97 = {instancePath:instancePath+"/spec/rules/clusterMode",schemaPath:"#/properties/spec/properties/rules/properties/clusterMode/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.clusterMode.enum},message:"must be equal to one of the allowed values"};
+}
+if(data43.cpu !== undefined){
+let data44 = data43.cpu;
+if(typeof data44 === "string"){
+if(!pattern3.test(data44)){
+const err97 = {instancePath:instancePath+"/spec/metrics/exporter/resources/limits/cpu",schemaPath:"#/properties/spec/properties/metrics/properties/exporter/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"+"\""};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1198,10 +1223,8 @@ vErrors.push(err97);
 errors++;
 }
 }
-if(data34.sentinel !== undefined){
-let data44 = data34.sentinel;
-if(typeof data44 !== "string"){
-const err98 = {instancePath:instancePath+"/spec/rules/sentinel",schemaPath:"#/properties/spec/properties/rules/properties/sentinel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err98 = {instancePath:instancePath+"/spec/metrics/exporter/resources/limits/cpu",schemaPath:"#/properties/spec/properties/metrics/properties/exporter/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1210,8 +1233,12 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(!((data44 === "deny") || (data44 === "warn"))){
-const err99 = {instancePath:instancePath+"/spec/rules/sentinel",schemaPath:"#/properties/spec/properties/rules/properties/sentinel/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.sentinel.enum},message:"must be equal to one of the allowed values"};
+}
+if(data43.memory !== undefined){
+let data45 = data43.memory;
+if(typeof data45 === "string"){
+if(!pattern3.test(data45)){
+const err99 = {instancePath:instancePath+"/spec/metrics/exporter/resources/limits/memory",schemaPath:"#/properties/spec/properties/metrics/properties/exporter/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"+"\""};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1221,10 +1248,8 @@ vErrors.push(err99);
 errors++;
 }
 }
-if(data34.tls !== undefined){
-let data45 = data34.tls;
-if(typeof data45 !== "string"){
-const err100 = {instancePath:instancePath+"/spec/rules/tls",schemaPath:"#/properties/spec/properties/rules/properties/tls/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err100 = {instancePath:instancePath+"/spec/metrics/exporter/resources/limits/memory",schemaPath:"#/properties/spec/properties/metrics/properties/exporter/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1233,8 +1258,10 @@ vErrors.push(err100);
 }
 errors++;
 }
-if(!((data45 === "deny") || (data45 === "warn"))){
-const err101 = {instancePath:instancePath+"/spec/rules/tls",schemaPath:"#/properties/spec/properties/rules/properties/tls/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.tls.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err101 = {instancePath:instancePath+"/spec/metrics/exporter/resources/limits",schemaPath:"#/properties/spec/properties/metrics/properties/exporter/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1244,10 +1271,9 @@ vErrors.push(err101);
 errors++;
 }
 }
-if(data34.auth !== undefined){
-let data46 = data34.auth;
-if(typeof data46 !== "string"){
-const err102 = {instancePath:instancePath+"/spec/rules/auth",schemaPath:"#/properties/spec/properties/rules/properties/auth/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err102 = {instancePath:instancePath+"/spec/metrics/exporter/resources",schemaPath:"#/properties/spec/properties/metrics/properties/exporter/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1256,8 +1282,10 @@ vErrors.push(err102);
 }
 errors++;
 }
-if(!((data46 === "deny") || (data46 === "warn"))){
-const err103 = {instancePath:instancePath+"/spec/rules/auth",schemaPath:"#/properties/spec/properties/rules/properties/auth/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.auth.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err103 = {instancePath:instancePath+"/spec/metrics/exporter",schemaPath:"#/properties/spec/properties/metrics/properties/exporter/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1269,7 +1297,7 @@ errors++;
 }
 }
 else {
-const err104 = {instancePath:instancePath+"/spec/rules",schemaPath:"#/properties/spec/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err104 = {instancePath:instancePath+"/spec/metrics",schemaPath:"#/properties/spec/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1279,9 +1307,12 @@ vErrors.push(err104);
 errors++;
 }
 }
-}
-else {
-const err105 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data4.rules !== undefined){
+let data46 = data4.rules;
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+for(const key13 in data46){
+if(!(func3.call(schema11.properties.spec.properties.rules.properties, key13))){
+const err105 = {instancePath:instancePath+"/spec/rules",schemaPath:"#/properties/spec/properties/rules/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1291,14 +1322,314 @@ vErrors.push(err105);
 errors++;
 }
 }
-}
-else {
-const err106 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data46.replicas !== undefined){
+let data47 = data46.replicas;
+if(typeof data47 !== "string"){
+const err106 = {instancePath:instancePath+"/spec/rules/replicas",schemaPath:"#/properties/spec/properties/rules/properties/replicas/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err106];
 }
 else {
 vErrors.push(err106);
+}
+errors++;
+}
+if(!((data47 === "deny") || (data47 === "warn"))){
+const err107 = {instancePath:instancePath+"/spec/rules/replicas",schemaPath:"#/properties/spec/properties/rules/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+}
+if(data46.serviceName !== undefined){
+let data48 = data46.serviceName;
+if(typeof data48 !== "string"){
+const err108 = {instancePath:instancePath+"/spec/rules/serviceName",schemaPath:"#/properties/spec/properties/rules/properties/serviceName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+if(!((data48 === "deny") || (data48 === "warn"))){
+const err109 = {instancePath:instancePath+"/spec/rules/serviceName",schemaPath:"#/properties/spec/properties/rules/properties/serviceName/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.serviceName.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+}
+if(data46.podManagementPolicy !== undefined){
+let data49 = data46.podManagementPolicy;
+if(typeof data49 !== "string"){
+const err110 = {instancePath:instancePath+"/spec/rules/podManagementPolicy",schemaPath:"#/properties/spec/properties/rules/properties/podManagementPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+if(!((data49 === "deny") || (data49 === "warn"))){
+const err111 = {instancePath:instancePath+"/spec/rules/podManagementPolicy",schemaPath:"#/properties/spec/properties/rules/properties/podManagementPolicy/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.podManagementPolicy.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+}
+if(data46.image !== undefined){
+let data50 = data46.image;
+if(typeof data50 !== "string"){
+const err112 = {instancePath:instancePath+"/spec/rules/image",schemaPath:"#/properties/spec/properties/rules/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+if(!((data50 === "deny") || (data50 === "warn"))){
+const err113 = {instancePath:instancePath+"/spec/rules/image",schemaPath:"#/properties/spec/properties/rules/properties/image/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.image.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+}
+if(data46.replicaof !== undefined){
+let data51 = data46.replicaof;
+if(typeof data51 !== "string"){
+const err114 = {instancePath:instancePath+"/spec/rules/replicaof",schemaPath:"#/properties/spec/properties/rules/properties/replicaof/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+if(!((data51 === "deny") || (data51 === "warn"))){
+const err115 = {instancePath:instancePath+"/spec/rules/replicaof",schemaPath:"#/properties/spec/properties/rules/properties/replicaof/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.replicaof.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+}
+if(data46.persistence !== undefined){
+let data52 = data46.persistence;
+if(typeof data52 !== "string"){
+const err116 = {instancePath:instancePath+"/spec/rules/persistence",schemaPath:"#/properties/spec/properties/rules/properties/persistence/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err116];
+}
+else {
+vErrors.push(err116);
+}
+errors++;
+}
+if(!((data52 === "deny") || (data52 === "warn"))){
+const err117 = {instancePath:instancePath+"/spec/rules/persistence",schemaPath:"#/properties/spec/properties/rules/properties/persistence/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.persistence.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err117];
+}
+else {
+vErrors.push(err117);
+}
+errors++;
+}
+}
+if(data46.start !== undefined){
+let data53 = data46.start;
+if(typeof data53 !== "string"){
+const err118 = {instancePath:instancePath+"/spec/rules/start",schemaPath:"#/properties/spec/properties/rules/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
+}
+errors++;
+}
+if(!((data53 === "deny") || (data53 === "warn"))){
+const err119 = {instancePath:instancePath+"/spec/rules/start",schemaPath:"#/properties/spec/properties/rules/properties/start/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.start.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err119];
+}
+else {
+vErrors.push(err119);
+}
+errors++;
+}
+}
+if(data46.configFile !== undefined){
+let data54 = data46.configFile;
+if(typeof data54 !== "string"){
+const err120 = {instancePath:instancePath+"/spec/rules/configFile",schemaPath:"#/properties/spec/properties/rules/properties/configFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err120];
+}
+else {
+vErrors.push(err120);
+}
+errors++;
+}
+if(!((data54 === "deny") || (data54 === "warn"))){
+const err121 = {instancePath:instancePath+"/spec/rules/configFile",schemaPath:"#/properties/spec/properties/rules/properties/configFile/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.configFile.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+}
+if(data46.clusterMode !== undefined){
+let data55 = data46.clusterMode;
+if(typeof data55 !== "string"){
+const err122 = {instancePath:instancePath+"/spec/rules/clusterMode",schemaPath:"#/properties/spec/properties/rules/properties/clusterMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+if(!((data55 === "deny") || (data55 === "warn"))){
+const err123 = {instancePath:instancePath+"/spec/rules/clusterMode",schemaPath:"#/properties/spec/properties/rules/properties/clusterMode/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.clusterMode.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+}
+if(data46.sentinel !== undefined){
+let data56 = data46.sentinel;
+if(typeof data56 !== "string"){
+const err124 = {instancePath:instancePath+"/spec/rules/sentinel",schemaPath:"#/properties/spec/properties/rules/properties/sentinel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+if(!((data56 === "deny") || (data56 === "warn"))){
+const err125 = {instancePath:instancePath+"/spec/rules/sentinel",schemaPath:"#/properties/spec/properties/rules/properties/sentinel/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.sentinel.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+}
+if(data46.tls !== undefined){
+let data57 = data46.tls;
+if(typeof data57 !== "string"){
+const err126 = {instancePath:instancePath+"/spec/rules/tls",schemaPath:"#/properties/spec/properties/rules/properties/tls/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+if(!((data57 === "deny") || (data57 === "warn"))){
+const err127 = {instancePath:instancePath+"/spec/rules/tls",schemaPath:"#/properties/spec/properties/rules/properties/tls/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.tls.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+}
+if(data46.auth !== undefined){
+let data58 = data46.auth;
+if(typeof data58 !== "string"){
+const err128 = {instancePath:instancePath+"/spec/rules/auth",schemaPath:"#/properties/spec/properties/rules/properties/auth/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+if(!((data58 === "deny") || (data58 === "warn"))){
+const err129 = {instancePath:instancePath+"/spec/rules/auth",schemaPath:"#/properties/spec/properties/rules/properties/auth/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rules.properties.auth.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+}
+}
+else {
+const err130 = {instancePath:instancePath+"/spec/rules",schemaPath:"#/properties/spec/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+}
+}
+else {
+const err131 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+}
+}
+else {
+const err132 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
 }
 errors++;
 }

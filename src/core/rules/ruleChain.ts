@@ -4,6 +4,7 @@ import { configVolume } from './mutateConfigVolume.js';
 import { redisContainerDefaults } from './mutateRedisContainer.js';
 import { initContainer } from './mutateInitContainer.js';
 import { sentinelContainer } from './mutateSentinelContainer.js';
+import { exporterContainers } from './mutateExporterContainers.js';
 import { podSecurity } from './mutatePodSecurity.js';
 import { antiAffinity } from './mutateAntiAffinity.js';
 import { mutatedBy } from './mutateMutatedBy.js';
@@ -21,13 +22,15 @@ import { tls } from './validateTls.js';
 import { auth } from './validateAuth.js';
 
 // Every rule, in the one place they are listed. The Redis container is wired before the init container
-// is built, because the rendered config depends on the data mount.
+// is built, because the rendered config depends on the data mount. The exporters come after the Sentinel,
+// in the order the pod lists them.
 export const mutators: readonly Mutator[] = [
   orderedReady,
   configVolume,
   redisContainerDefaults,
   initContainer,
   sentinelContainer,
+  exporterContainers,
   podSecurity,
   antiAffinity,
   mutatedBy,
