@@ -10,6 +10,8 @@
 #            docker-entrypoint.sh (test/cluster/images/official-entrypoint.sh), gosu, user redis (999),
 #            /data as working directory; a busybox shell and getent
 #   valkey   the same with valkey-* names (redis-* kept, as valkey's images keep them) and user valkey (999)
+#   redis-exporter  oliver006/redis_exporter's layout: Debian's prometheus-redis-exporter (the same program,
+#            v1.45) at /redis_exporter as the entrypoint, user 59000, no shell
 #   busybox  busybox-static with its applets
 #   pause    the sandbox's pause process (a static Go program, below)
 #   webhook  this project as the Dockerfile's last stage has it (built by `images.sh webhook`, from dist/)
@@ -21,8 +23,8 @@ CACHE="${RRW_CLUSTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/redis-replication-we
 STORE="$CACHE/images"
 log() { echo "[images] $*" >&2; }
 
-for tool in redis-server redis-cli busybox gosu getent sha256sum; do
-  command -v "$tool" >/dev/null || { log "$tool is required (Debian: redis-server redis-tools busybox-static gosu)"; exit 1; }
+for tool in redis-server redis-cli prometheus-redis-exporter busybox gosu getent sha256sum; do
+  command -v "$tool" >/dev/null || { log "$tool is required (Debian: redis-server redis-tools prometheus-redis-exporter busybox-static gosu)"; exit 1; }
 done
 mkdir -p "$STORE/blobs/sha256" "$STORE/names"
 exec 8>"$STORE/.lock"
@@ -118,6 +120,24 @@ server_image() {
   rm -rf "$rootfs"
 }
 
+# The exporter the policy's metrics.exporter runs (defaultExporter in src/core/policy/defaultPolicy.ts):
+# like oliver006/redis_exporter's scratch image, the binary at /redis_exporter as its entrypoint, set up by
+# env (REDIS_ADDR, REDIS_PASSWORD, REDIS_EXPORTER_WEB_LISTEN_ADDRESS), user 59000, its libraries (Debian
+# may link it dynamically) and /etc files for name lookups.
+exporter_image() {
+  local rootfs="$STORE/.rootfs-redis-exporter"
+  rm -rf "$rootfs"
+  mkdir -p "$rootfs/etc" "$rootfs/tmp"
+  chmod 1777 "$rootfs/tmp"
+  cp -L "$(command -v prometheus-redis-exporter)" "$rootfs/redis_exporter"
+  libraries "$rootfs" "$(command -v prometheus-redis-exporter)"
+  printf 'root:x:0:0:root:/root:/sbin/nologin\n' >"$rootfs/etc/passwd"
+  printf 'root:x:0:\n' >"$rootfs/etc/group"
+  printf 'hosts: files dns\n' >"$rootfs/etc/nsswitch.conf"
+  image redis-exporter "$rootfs" '{"Entrypoint":["/redis_exporter"],"User":"59000:59000","ExposedPorts":{"9121/tcp":{}}}'
+  rm -rf "$rootfs"
+}
+
 busybox_image() {
   local rootfs="$STORE/.rootfs-busybox"
   rm -rf "$rootfs"
@@ -199,11 +219,12 @@ if [[ "${1:-}" == webhook ]]; then
 fi
 
 # Rebuilt when what goes into them changes: this script, the entrypoint, the Debian packages' versions.
-inputs="$(cat "$0" "$HERE/images/official-entrypoint.sh"; dpkg-query -W redis-server redis-tools busybox-static gosu libc6 2>/dev/null || true)"
+inputs="$(cat "$0" "$HERE/images/official-entrypoint.sh"; dpkg-query -W redis-server redis-tools prometheus-redis-exporter busybox-static gosu libc6 2>/dev/null || true)"
 stamp="$(sha256sum <<<"$inputs" | cut -c1-16)"
 if [[ "$(cat "$STORE/.stamp" 2>/dev/null)" != "$stamp" ]]; then
   server_image redis redis-server redis
   server_image valkey valkey-server valkey
+  exporter_image
   busybox_image
   pause_image
   echo "$stamp" >"$STORE/.stamp"

@@ -23,6 +23,8 @@ if (!store || !port) {
 const repositories = {
   redis: ['library/redis', 'redis'],
   valkey: ['valkey/valkey'],
+  // The policy's default metrics.exporter image (src/core/policy/defaultPolicy.ts), any tag.
+  'redis-exporter': ['oliver006/redis_exporter'],
   busybox: ['library/busybox', 'busybox'],
   pause: ['pause'],
   webhook: ['redis-replication-webhook/redis-replication-webhook'],
