@@ -113,7 +113,7 @@ test('control: the same exporter without the Secret reference reports redis_up 0
   expect(sample(metrics, 'redis_exporter_last_scrape_error')).toBe('1');
 }, 60_000);
 
-test('with Sentinel failover, each member also serves its Sentinel metrics on sentinel-metrics', async () => {
+test('with Sentinel failover, each member also serves its Sentinel metrics on sentinelmetrics', async () => {
   const sts = stored({ ...sentinelPolicy, auth, metrics: { exporter: defaultExporter } });
   expect(sts.spec!.template.spec!.containers.map((c) => c.name)).toEqual([
     'redis',

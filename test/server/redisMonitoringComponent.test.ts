@@ -48,7 +48,7 @@ test("every series they read is the PodMonitor's (its job) or kube-state-metrics
   expect(strays).toEqual([]);
   // Both endpoints (the member's Redis and its Sentinel) end up in that job.
   const endpoints = one('PodMonitor', 'redis-replication-groups').spec.podMetricsEndpoints;
-  expect(endpoints.map((e: Doc) => e.port)).toEqual(['metrics', 'sentinel-metrics']);
+  expect(endpoints.map((e: Doc) => e.port)).toEqual(['metrics', 'sentinelmetrics']);
   for (const endpoint of endpoints) expect(endpoint.relabelings).toContainEqual({ targetLabel: 'job', replacement: job });
 });
 

@@ -92,7 +92,7 @@ test("the user's own password Secret (--requirepass $(VAR)) is the exporter's to
   });
 });
 
-test('with Sentinel failover, a second exporter scrapes the Sentinel on port sentinel-metrics', () => {
+test('with Sentinel failover, a second exporter scrapes the Sentinel on port sentinelmetrics', () => {
   const stored = mutated(sampleStatefulSet(), sentinelExporting);
   expect(names(stored)).toEqual(['redis', sentinelContainerName, exporterContainerName, sentinelExporterContainerName]);
   expect(container(stored, sentinelExporterContainerName)).toMatchObject({
@@ -101,7 +101,7 @@ test('with Sentinel failover, a second exporter scrapes the Sentinel on port sen
       { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'cache-auth', key: 'password' } } },
       { name: 'REDIS_EXPORTER_WEB_LISTEN_ADDRESS', value: ':9355' },
     ],
-    ports: [{ name: 'sentinel-metrics', containerPort: 9355, protocol: 'TCP' }],
+    ports: [{ name: 'sentinelmetrics', containerPort: 9355, protocol: 'TCP' }],
   });
   expect(secondPass(stored, sentinelExporting)).toEqual([]);
 });
@@ -157,9 +157,9 @@ test.each([
 test("with Sentinel, a user's exporter of the Sentinel's port stands for the Sentinel exporter, one of Redis's for the Redis exporter", () => {
   const sts = sampleStatefulSet();
   sts.spec!.template.spec!.containers.push(
-    userExporter('oliver006/redis_exporter', { name: 'sentinel-metrics', args: ['--redis.addr=redis://localhost:26379'] }),
+    userExporter('oliver006/redis_exporter', { name: 'sentinelmetrics', args: ['--redis.addr=redis://localhost:26379'] }),
   );
-  expect(names(mutated(sts, sentinelExporting))).toEqual(['redis', 'sentinel-metrics', sentinelContainerName, exporterContainerName]);
+  expect(names(mutated(sts, sentinelExporting))).toEqual(['redis', 'sentinelmetrics', sentinelContainerName, exporterContainerName]);
   sts.spec!.template.spec!.containers[1] = userExporter('oliver006/redis_exporter', { args: ['-redis.addr', 'redis://localhost:6379'] });
   expect(names(mutated(sts, sentinelExporting))).toEqual(['redis', 'metrics', sentinelContainerName, sentinelExporterContainerName]);
 });
