@@ -1,5 +1,5 @@
 import { RedisGroup } from '../fixtures/redisGroup.js';
-import { freePort } from '../fixtures/redisServerProcess.js';
+import { freePort } from '../fixtures/backgroundProcess.js';
 import { assertBuilt, runVerify } from '../fixtures/runVerify.js';
 
 // Each test starts a healthy group from the injected init script, breaks one thing, and expects

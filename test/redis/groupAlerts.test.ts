@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { eventually, report, waitFor } from '../fixtures/eventually.js';
-import { BackgroundProcess, PrometheusServer, scrape, startRedisExporter, type PrometheusAlert } from '../fixtures/prometheusProcesses.js';
+import { PrometheusServer, scrape, startRedisExporter, type PrometheusAlert } from '../fixtures/prometheusProcesses.js';
 import { RedisGroup } from '../fixtures/redisGroup.js';
-import { freePort } from '../fixtures/redisServerProcess.js';
+import { BackgroundProcess, freePort } from '../fixtures/backgroundProcess.js';
 
 // kustomize/components/redis-monitoring's alerts evaluated by a real Prometheus (Debian's) scraping a real
 // redis_exporter (Debian's prometheus-redis-exporter, v1.45) beside each member of a real group: the

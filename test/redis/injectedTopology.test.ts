@@ -1,5 +1,5 @@
 import { RedisGroup } from '../fixtures/redisGroup.js';
-import { freePort } from '../fixtures/redisServerProcess.js';
+import { freePort } from '../fixtures/backgroundProcess.js';
 import { assertBuilt, runVerify } from '../fixtures/runVerify.js';
 
 // Real redis-servers, configured by the init script the webhook injects. This file's members live on
