@@ -48,8 +48,16 @@ export function leaderLabeler(options: LeaderLabelerOptions): { close(): void } 
   const askTimeoutMs = options.askTimeoutMs ?? Math.min(1_000, options.intervalMs);
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
-  /** Subscriptions by `namespace/name ip`. */
-  const following = new Map<string, { close(): void }>();
+  /** Subscriptions to the members' Sentinels by `namespace/name ip`, with the group each belongs to. */
+  const following = new Map<string, { statefulSet: string; subscription: { close(): void } }>();
+  /** Stops following the Sentinels `stop` picks. */
+  const unfollow = (stop: (key: string, statefulSet: string) => boolean) => {
+    for (const [key, { statefulSet, subscription }] of following)
+      if (stop(key, statefulSet)) {
+        subscription.close();
+        following.delete(key);
+      }
+  };
   /** Groups being labeled now, and whether a switch came in meanwhile. */
   const busy = new Map<string, boolean>();
 
@@ -69,25 +77,21 @@ export function leaderLabeler(options: LeaderLabelerOptions): { close(): void } 
 
   /** Follows each member's Sentinel, and no longer the ones of pods gone or readdressed. */
   function follow(statefulSet: string, sentinel: { masterName: string; port: number }, pods: readonly V1Pod[]): void {
-    const wanted = new Set(pods.flatMap((pod) => (pod.status?.podIP ? [`${statefulSet} ${pod.status.podIP}`] : [])));
-    for (const [key, subscription] of following)
-      if (key.startsWith(`${statefulSet} `) && !wanted.has(key)) {
-        subscription.close();
-        following.delete(key);
-      }
-    for (const key of wanted) {
+    // Subscription key to the member's IP.
+    const wanted = new Map<string, string>(
+      pods.flatMap((pod) => (pod.status?.podIP ? [[`${statefulSet} ${pod.status.podIP}`, pod.status.podIP]] : [])),
+    );
+    unfollow((key, group) => group === statefulSet && !wanted.has(key));
+    for (const [key, ip] of wanted) {
       if (following.has(key)) continue;
-      const ip = key.slice(statefulSet.length + 1);
-      following.set(
-        key,
-        followSwitches(
-          ip,
-          sentinel.port,
-          sentinel.masterName,
-          { onSwitch: () => switched(statefulSet), onEnd: () => following.delete(key) },
-          askTimeoutMs,
-        ),
+      const subscription = followSwitches(
+        ip,
+        sentinel.port,
+        sentinel.masterName,
+        { onSwitch: () => switched(statefulSet), onEnd: () => following.delete(key) },
+        askTimeoutMs,
       );
+      following.set(key, { statefulSet, subscription });
     }
   }
 
@@ -166,11 +170,7 @@ export function leaderLabeler(options: LeaderLabelerOptions): { close(): void } 
     clearTimeout(timer);
     const current = groups();
     const names = new Set(current.map((g) => g.statefulSet));
-    for (const [key, subscription] of following)
-      if (!names.has(key.slice(0, key.indexOf(' ')))) {
-        subscription.close();
-        following.delete(key);
-      }
+    unfollow((_key, group) => !names.has(group));
     const rounds = await Promise.all(current.map(labelOrExplain));
     running = false;
     if (closed) return;
@@ -195,8 +195,7 @@ export function leaderLabeler(options: LeaderLabelerOptions): { close(): void } 
       closed = true;
       clearTimeout(timer);
       unsubscribe();
-      for (const subscription of following.values()) subscription.close();
-      following.clear();
+      unfollow(() => true);
     },
   };
 }
